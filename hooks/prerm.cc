@@ -1,0 +1,6 @@
+// dpkg's prerm for sckl: a thin entry point; the work is in src/maint.h.
+#include "maint.h"
+
+int main(int argc, char** argv) {
+  return sckl::maint_main(sckl::MaintScript::Prerm, argc, argv, sckl::run_prerm);
+}

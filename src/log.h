@@ -1,0 +1,26 @@
+// The one logger. Messages go to stderr with a "sckl: " prefix (dpkg shows
+// them to the admin; under systemd they land in the journal). Tests capture
+// them through set_log_sink.
+#pragma once
+
+#include <functional>
+#include <string>
+
+namespace sckl {
+
+enum class LogLevel { Debug, Info, Warning, Error };
+
+using LogSink = std::function<void(LogLevel, const std::string&)>;
+
+// Replaces the sink; returns the previous one. An empty sink restores stderr.
+LogSink set_log_sink(LogSink sink);
+// Messages below this level are dropped (default Info; SCKL_DEBUG=1 -> Debug).
+void set_log_threshold(LogLevel level);
+
+void log(LogLevel level, const std::string& message);
+inline void log_debug(const std::string& m) { log(LogLevel::Debug, m); }
+inline void log_info(const std::string& m) { log(LogLevel::Info, m); }
+inline void log_warning(const std::string& m) { log(LogLevel::Warning, m); }
+inline void log_error(const std::string& m) { log(LogLevel::Error, m); }
+
+}  // namespace sckl

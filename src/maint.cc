@@ -1,0 +1,26 @@
+#include "maint.h"
+
+#include "log.h"
+
+namespace sckl {
+
+int maint_main(MaintScript script, int argc, char** argv, MaintHandler handler) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  auto call = parse_maint_args(script, args);
+  if (!call.ok()) {
+    log_error(call.error().describe());
+    return 2;
+  }
+  auto sys = RealSystem::from_environment();
+  Status st = handler(*sys, call.value());
+  if (!st.ok()) {
+    log_error(st.error().describe());
+    log_error(std::string(script_name(script)) + " " + call.value().action +
+              " did not finish; nothing is half-written. Fix the cause above, then run "
+              "'dpkg --configure -a' (or the apt command again).");
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace sckl

@@ -1,0 +1,25 @@
+// What each maintainer script does. Each run_* is a function of the target
+// System and the parsed call; maint_main wraps one of them for a hook binary
+// (arguments, target root, messages, exit code). They live in separate files
+// so that a script's binary links only the code it runs.
+#pragma once
+
+#include "error.h"
+#include "maint_args.h"
+#include "system.h"
+
+namespace sckl {
+
+using MaintHandler = Status (*)(System&, const MaintCall&);
+
+Status run_preinst(System& sys, const MaintCall& call);
+Status run_postinst(System& sys, const MaintCall& call);
+Status run_prerm(System& sys, const MaintCall& call);
+Status run_postrm(System& sys, const MaintCall& call);
+
+// Parses argv for `script`, runs `handler` on the real system below
+// $DPKG_ROOT, reports an error naming what failed; returns the exit code
+// (0 ok, 1 failed so that dpkg can run the script again, 2 wrong usage).
+int maint_main(MaintScript script, int argc, char** argv, MaintHandler handler);
+
+}  // namespace sckl

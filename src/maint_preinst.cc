@@ -1,0 +1,11 @@
+#include "maint.h"
+
+namespace sckl {
+
+Status run_preinst(System& sys, const MaintCall& call) {
+  (void)sys;
+  (void)call;
+  return {};
+}
+
+}  // namespace sckl

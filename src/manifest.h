@@ -1,0 +1,90 @@
+// The manifest under /var/lib/sckl records every change sckl makes to the
+// system before it makes it: for each file, its original bytes (a saved copy,
+// or "absent") and mode, and the checksum sckl wrote; every directory sckl
+// created; every debconf answer of another package it changed. Purge undoes
+// exactly that and nothing else.
+#pragma once
+
+#include <sys/types.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "error.h"
+#include "system.h"
+
+namespace sckl {
+
+inline constexpr const char* kAbsent = "absent";
+
+struct FileChange {
+  std::string path;
+  std::string original_sha;  // kAbsent when sckl created the file
+  mode_t original_mode = 0;
+  std::string written_sha;   // what sckl last wrote completely ("" before the first write finished)
+  std::string pending_sha;   // what sckl is about to write ("" when no write is under way)
+};
+
+struct DebconfChange {
+  std::string question;        // e.g. kexec-tools/load_kexec
+  std::string original_value;  // restored on purge
+};
+
+struct Manifest {
+  std::vector<FileChange> files;
+  std::vector<std::string> created_dirs;  // in creation order
+  std::vector<DebconfChange> debconf;
+
+  FileChange* find_file(const std::string& path);
+  const DebconfChange* find_debconf(const std::string& question) const;
+
+  // Text form; parse() rejects anything serialize() would not produce.
+  std::string serialize() const;
+  static Result<Manifest> parse(const std::string& text, const std::string& name_for_errors);
+};
+
+// Loads the manifest of the target (an empty one when there is none).
+Result<Manifest> load_manifest(System& sys);
+// Writes it atomically (creating /var/lib/sckl when needed).
+Status save_manifest(System& sys, const Manifest& manifest);
+
+// Path of the saved copy of a file whose bytes hash to sha.
+std::string saved_copy_path(const std::string& sha);
+
+// Applies changes to the target, recording each in the manifest first, so
+// that a crash at any point leaves every file wholly old or wholly new and a
+// re-run (or purge) knows what is sckl's.
+class ChangeSet {
+ public:
+  enum class Outcome {
+    Written,         // the file now has the new content
+    Unchanged,       // it already had it
+    LeftAdminCopy,   // the admin changed it since sckl wrote it: left alone
+  };
+
+  ChangeSet(System& sys, Manifest& manifest) : sys_(sys), manifest_(manifest) {}
+
+  // Makes `path` hold `content`. A new file gets `mode`; an existing one
+  // keeps its mode. A file the admin changed after sckl wrote it is left
+  // alone (LeftAdminCopy, with a warning).
+  Result<Outcome> put_file(const std::string& path, const std::string& content, mode_t mode = 0644);
+  // Creates a directory and its missing parents, recording each one created.
+  Status ensure_dir(const std::string& path);
+  // Records that sckl changed another package's debconf answer (first
+  // original wins) and saves the manifest.
+  Status record_debconf(const std::string& question, const std::string& original_value);
+
+ private:
+  System& sys_;
+  Manifest& manifest_;
+};
+
+// Undoes everything the manifest records (purge). Files sckl wrote and the
+// admin did not change since are restored byte-for-byte (or removed when sckl
+// created them); others are left and named. Directories sckl created are
+// removed when empty. Debconf answers are not touched here (see purge.h).
+// Finally removes the state directory. Safe to run again after a failure.
+Status undo_file_changes(System& sys, const Manifest& manifest);
+
+}  // namespace sckl

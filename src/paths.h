@@ -1,0 +1,29 @@
+// The one place that knows each path sckl reads or writes. All are paths
+// inside the target root (see System).
+#pragma once
+
+namespace sckl::paths {
+
+inline constexpr const char* kFstab = "/etc/fstab";
+inline constexpr const char* kMountInfo = "/proc/self/mountinfo";
+inline constexpr const char* kProcCmdline = "/proc/cmdline";
+inline constexpr const char* kSysClassNet = "/sys/class/net";
+inline constexpr const char* kKexecDefaults = "/etc/default/kexec";
+inline constexpr const char* kNetworkLinkDir = "/etc/systemd/network";
+inline constexpr const char* kSystemdSystemDir = "/etc/systemd/system";
+inline constexpr const char* kUnitSearchPath[] = {"/etc/systemd/system", "/run/systemd/system",
+                                                  "/usr/lib/systemd/system", "/lib/systemd/system"};
+inline constexpr const char* kRunSystemd = "/run/systemd/system";  // exists when booted with systemd
+
+inline constexpr const char* kConfigDir = "/etc/sckl";
+inline constexpr const char* kConfigFile = "/etc/sckl/sckl.conf";
+inline constexpr const char* kProviderUnits = "/usr/share/sckl/provider-units";
+
+inline constexpr const char* kStateDir = "/var/lib/sckl";
+inline constexpr const char* kManifest = "/var/lib/sckl/manifest";
+inline constexpr const char* kOriginalsDir = "/var/lib/sckl/orig";
+// Present while the machine-specific part of the setup (root fs, NICs) waits
+// for the first boot of an image that sckl was installed into.
+inline constexpr const char* kFirstBootPending = "/var/lib/sckl/firstboot-pending";
+
+}  // namespace sckl::paths

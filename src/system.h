@@ -1,0 +1,114 @@
+// The one interface to the outside world: every file access and every child
+// process of sckl goes through System. Paths given to it are absolute paths
+// *inside the target root* ("/etc/fstab"); RealSystem maps them below the
+// root (DPKG_ROOT, --root), FakeSystem keeps an in-memory tree for tests and
+// can be told to fail the N-th call.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "error.h"
+
+namespace sckl {
+
+enum class FileKind { Missing, Regular, Directory, Symlink, Other };
+
+struct FileInfo {
+  FileKind kind = FileKind::Missing;
+  mode_t mode = 0;  // permission bits only
+};
+
+struct Command {
+  std::vector<std::string> argv;                   // argv[0] is a program name or path
+  std::chrono::milliseconds timeout{std::chrono::seconds(60)};
+  std::map<std::string, std::string> extra_env;    // added to the inherited environment
+};
+
+struct ProcessResult {
+  int exit_code = 0;
+  std::string out;
+  std::string err;
+};
+
+class System {
+ public:
+  virtual ~System() = default;
+
+  // Reads a whole file (following symlinks).
+  virtual Result<std::string> read_file(const std::string& path) = 0;
+  // lstat(): Missing when the path does not exist; errors only for other failures.
+  virtual Result<FileInfo> stat(const std::string& path) = 0;
+  virtual Result<std::string> read_link(const std::string& path) = 0;
+  // Names in a directory, sorted, without "." and "..".
+  virtual Result<std::vector<std::string>> list_dir(const std::string& path) = 0;
+
+  // Atomically replaces (or creates) a regular file: temp file, fsync,
+  // rename, fsync of the directory. Refuses to replace a symlink or a
+  // directory. After a crash the file is wholly old or wholly new.
+  virtual Status write_file(const std::string& path, const std::string& content, mode_t mode) = 0;
+  // Removes a file or symlink; a missing path is not an error.
+  virtual Status remove_file(const std::string& path) = 0;
+  // Creates one directory (parent must exist); an existing directory is fine.
+  virtual Status make_dir(const std::string& path, mode_t mode) = 0;
+  // Removes an empty directory; ENOTEMPTY is reported as an error.
+  virtual Status remove_dir(const std::string& path) = 0;
+
+  // Runs a program (argv only, never a shell) with a timeout. A non-zero
+  // exit is not an error here: callers look at exit_code.
+  virtual Result<ProcessResult> run(const Command& command) = 0;
+
+  virtual std::optional<std::string> env(const std::string& name) = 0;
+  // "/" or the directory that stands for "/" (DPKG_ROOT, --root).
+  virtual const std::string& root() const = 0;
+
+  // The path as the admin can find it on this machine: the root prefix plus
+  // the path, for messages.
+  std::string display(const std::string& path) const;
+};
+
+// Creates path's missing parent directories (mode 0755).
+Status make_parents(System& sys, const std::string& path);
+// True when the path exists (any kind); errors count as "not known to exist".
+bool exists(System& sys, const std::string& path);
+std::string parent_dir(const std::string& path);
+std::string base_name(const std::string& path);
+
+// The real machine below `root`. Test hooks let a test stop the atomic
+// writer between its steps (see AtomicWriteStep).
+enum class AtomicWriteStep { Opened, Written, Synced, Renamed, DirSynced };
+
+class RealSystem : public System {
+ public:
+  explicit RealSystem(std::string root = "/");
+  // Root from $DPKG_ROOT (empty means "/").
+  static std::unique_ptr<RealSystem> from_environment();
+
+  Result<std::string> read_file(const std::string& path) override;
+  Result<FileInfo> stat(const std::string& path) override;
+  Result<std::string> read_link(const std::string& path) override;
+  Result<std::vector<std::string>> list_dir(const std::string& path) override;
+  Status write_file(const std::string& path, const std::string& content, mode_t mode) override;
+  Status remove_file(const std::string& path) override;
+  Status make_dir(const std::string& path, mode_t mode) override;
+  Status remove_dir(const std::string& path) override;
+  Result<ProcessResult> run(const Command& command) override;
+  std::optional<std::string> env(const std::string& name) override;
+  const std::string& root() const override { return root_; }
+
+  // For crash tests only: called after each step of write_file.
+  void set_write_step_hook(void (*hook)(AtomicWriteStep)) { step_hook_ = hook; }
+
+ private:
+  std::string host_path(const std::string& path) const;
+  std::string root_;
+  void (*step_hook_)(AtomicWriteStep) = nullptr;
+};
+
+}  // namespace sckl

@@ -1,0 +1,156 @@
+#include "fake_system.h"
+
+#include <cerrno>
+
+namespace sckl::testing {
+
+FakeSystem::FakeSystem() { nodes["/"] = Node{FileKind::Directory, {}, 0755}; }
+
+void FakeSystem::put_dir(const std::string& path, mode_t mode) {
+  if (path != "/" && !has(parent_dir(path))) put_dir(parent_dir(path));
+  nodes[path] = Node{FileKind::Directory, {}, mode};
+}
+
+void FakeSystem::put_file(const std::string& path, const std::string& content, mode_t mode) {
+  if (!has(parent_dir(path))) put_dir(parent_dir(path));
+  nodes[path] = Node{FileKind::Regular, content, mode};
+}
+
+void FakeSystem::put_link(const std::string& path, const std::string& target) {
+  if (!has(parent_dir(path))) put_dir(parent_dir(path));
+  nodes[path] = Node{FileKind::Symlink, target, 0777};
+}
+
+std::string FakeSystem::content(const std::string& path) const {
+  auto it = nodes.find(path);
+  return (it == nodes.end() || it->second.kind != FileKind::Regular) ? std::string() : it->second.data;
+}
+
+void FakeSystem::fail_call(int n, int errnum) {
+  fail_at_ = calls_ + n;
+  fail_errno_ = errnum;
+  fault_hit_ = false;
+}
+
+std::optional<Error> FakeSystem::tick(const std::string& what) {
+  ++calls_;
+  if (fail_at_ != 0 && calls_ == fail_at_) {
+    fault_hit_ = true;
+    return system_error("injected fault: " + what, fail_errno_);
+  }
+  return std::nullopt;
+}
+
+const FakeSystem::Node* FakeSystem::resolve(const std::string& path, int depth) const {
+  auto it = nodes.find(path);
+  if (it == nodes.end()) return nullptr;
+  if (it->second.kind != FileKind::Symlink) return &it->second;
+  if (depth > 8) return nullptr;
+  const std::string& t = it->second.data;
+  return resolve(t.starts_with("/") ? t : parent_dir(path) + "/" + t, depth + 1);
+}
+
+bool FakeSystem::parent_is_dir(const std::string& path) const {
+  auto* p = resolve(parent_dir(path));
+  return p && p->kind == FileKind::Directory;
+}
+
+Result<std::string> FakeSystem::read_file(const std::string& path) {
+  if (auto e = tick("read " + path)) return *e;
+  auto* n = resolve(path);
+  if (!n) return system_error("cannot read " + path, ENOENT);
+  if (n->kind == FileKind::Directory) return system_error("cannot read " + path, EISDIR);
+  return n->data;
+}
+
+Result<FileInfo> FakeSystem::stat(const std::string& path) {
+  if (auto e = tick("stat " + path)) return *e;
+  auto it = nodes.find(path);
+  if (it == nodes.end()) return FileInfo{};
+  return FileInfo{it->second.kind, it->second.mode};
+}
+
+Result<std::string> FakeSystem::read_link(const std::string& path) {
+  if (auto e = tick("readlink " + path)) return *e;
+  auto it = nodes.find(path);
+  if (it == nodes.end()) return system_error("cannot read the link " + path, ENOENT);
+  if (it->second.kind != FileKind::Symlink) return system_error("cannot read the link " + path, EINVAL);
+  return it->second.data;
+}
+
+Result<std::vector<std::string>> FakeSystem::list_dir(const std::string& path) {
+  if (auto e = tick("list " + path)) return *e;
+  auto* n = resolve(path);
+  if (!n) return system_error("cannot list " + path, ENOENT);
+  if (n->kind != FileKind::Directory) return system_error("cannot list " + path, ENOTDIR);
+  std::string prefix = path == "/" ? "/" : path + "/";
+  std::vector<std::string> out;
+  for (auto it = nodes.lower_bound(prefix); it != nodes.end() && it->first.starts_with(prefix); ++it) {
+    std::string rest = it->first.substr(prefix.size());
+    if (!rest.empty() && rest.find('/') == std::string::npos) out.push_back(rest);
+  }
+  return out;
+}
+
+Status FakeSystem::write_file(const std::string& path, const std::string& content, mode_t mode) {
+  if (auto e = tick("write " + path)) return *e;
+  auto it = nodes.find(path);
+  if (it != nodes.end() && it->second.kind == FileKind::Symlink)
+    return Error{"will not replace " + path + ": it is a symbolic link", ELOOP, {}};
+  if (it != nodes.end() && it->second.kind != FileKind::Regular)
+    return Error{"will not replace " + path + ": it is not a regular file", EISDIR, {}};
+  if (!parent_is_dir(path)) return system_error("cannot write " + path, ENOENT);
+  // Atomic: either this assignment happens or nothing does.
+  nodes[path] = Node{FileKind::Regular, content, mode};
+  return {};
+}
+
+Status FakeSystem::remove_file(const std::string& path) {
+  if (auto e = tick("remove " + path)) return *e;
+  auto it = nodes.find(path);
+  if (it == nodes.end()) return {};
+  if (it->second.kind == FileKind::Directory) return system_error("cannot remove " + path, EISDIR);
+  nodes.erase(it);
+  return {};
+}
+
+Status FakeSystem::make_dir(const std::string& path, mode_t mode) {
+  if (auto e = tick("mkdir " + path)) return *e;
+  auto it = nodes.find(path);
+  if (it != nodes.end()) {
+    if (it->second.kind == FileKind::Directory) return {};
+    return system_error("cannot create directory " + path, EEXIST);
+  }
+  if (!parent_is_dir(path)) return system_error("cannot create directory " + path, ENOENT);
+  nodes[path] = Node{FileKind::Directory, {}, mode};
+  return {};
+}
+
+Status FakeSystem::remove_dir(const std::string& path) {
+  if (auto e = tick("rmdir " + path)) return *e;
+  auto it = nodes.find(path);
+  if (it == nodes.end()) return {};
+  if (it->second.kind != FileKind::Directory) return system_error("cannot remove directory " + path, ENOTDIR);
+  auto next = std::next(it);
+  if (next != nodes.end() && next->first.starts_with(path + "/"))
+    return system_error("cannot remove directory " + path, ENOTEMPTY);
+  nodes.erase(it);
+  return {};
+}
+
+Result<ProcessResult> FakeSystem::run(const Command& command) {
+  commands_run.push_back(command.argv);
+  if (auto e = tick("run " + (command.argv.empty() ? std::string() : command.argv[0]))) {
+    return Error{"'" + command.argv[0] + "' was killed by signal 9 (injected fault)", EINTR, {}};
+  }
+  if (runner) return runner(command);
+  return ProcessResult{127, "", command.argv[0] + ": not found"};
+}
+
+std::optional<std::string> FakeSystem::env(const std::string& name) {
+  auto it = environment.find(name);
+  if (it == environment.end()) return std::nullopt;
+  return it->second;
+}
+
+}  // namespace sckl::testing

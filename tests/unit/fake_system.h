@@ -1,0 +1,71 @@
+// An in-memory System for unit tests: a tree of files, directories and
+// symlinks, a scripted process runner, and fault injection ("fail the N-th
+// call with errno E") to prove that every failure leaves files wholly old or
+// wholly new and that a re-run converges.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "system.h"
+
+namespace sckl::testing {
+
+class FakeSystem : public System {
+ public:
+  struct Node {
+    FileKind kind = FileKind::Regular;
+    std::string data;  // file content, or a symlink's target
+    mode_t mode = 0644;
+  };
+
+  FakeSystem();
+
+  // Set-up helpers (not counted as calls, never failed).
+  void put_file(const std::string& path, const std::string& content, mode_t mode = 0644);
+  void put_dir(const std::string& path, mode_t mode = 0755);
+  void put_link(const std::string& path, const std::string& target);
+  bool has(const std::string& path) const { return nodes.count(path) != 0; }
+  // Content of a regular file; "" when missing.
+  std::string content(const std::string& path) const;
+
+  // Fault injection: call number `n` (1-based, counting every System call
+  // from now on) fails with `errnum`; run() then reports a killed child.
+  void fail_call(int n, int errnum);
+  int calls() const { return calls_; }
+  bool fault_hit() const { return fault_hit_; }
+
+  Result<std::string> read_file(const std::string& path) override;
+  Result<FileInfo> stat(const std::string& path) override;
+  Result<std::string> read_link(const std::string& path) override;
+  Result<std::vector<std::string>> list_dir(const std::string& path) override;
+  Status write_file(const std::string& path, const std::string& content, mode_t mode) override;
+  Status remove_file(const std::string& path) override;
+  Status make_dir(const std::string& path, mode_t mode) override;
+  Status remove_dir(const std::string& path) override;
+  Result<ProcessResult> run(const Command& command) override;
+  std::optional<std::string> env(const std::string& name) override;
+  const std::string& root() const override { return root_; }
+
+  std::map<std::string, Node> nodes;
+  std::map<std::string, std::string> environment;
+  // Answers run(); default: exit 127 "not found".
+  std::function<Result<ProcessResult>(const Command&)> runner;
+  std::vector<std::vector<std::string>> commands_run;
+
+ private:
+  // Counts the call; returns the injected error when this call must fail.
+  std::optional<Error> tick(const std::string& what);
+  const Node* resolve(const std::string& path, int depth = 0) const;
+  bool parent_is_dir(const std::string& path) const;
+
+  std::string root_ = "/";
+  int calls_ = 0;
+  int fail_at_ = 0;
+  int fail_errno_ = 0;
+  bool fault_hit_ = false;
+};
+
+}  // namespace sckl::testing
