@@ -11,8 +11,10 @@ int maint_main(MaintScript script, int argc, char** argv, MaintHandler handler) 
     log_error(call.error().describe());
     return 2;
   }
+  std::unique_ptr<Debconf> debconf;
+  if (script == MaintScript::Postinst || script == MaintScript::Postrm) debconf = connect_debconf(argc, argv);
   auto sys = RealSystem::from_environment();
-  Status st = handler(*sys, call.value());
+  Status st = handler(*sys, debconf.get(), call.value());
   if (!st.ok()) {
     log_error(st.error().describe());
     log_error(std::string(script_name(script)) + " " + call.value().action +

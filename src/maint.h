@@ -4,22 +4,25 @@
 // so that a script's binary links only the code it runs.
 #pragma once
 
+#include "debconf.h"
 #include "error.h"
 #include "maint_args.h"
 #include "system.h"
 
 namespace sckl {
 
-using MaintHandler = Status (*)(System&, const MaintCall&);
+// debconf is nullptr when the script does not use it or it is not available.
+using MaintHandler = Status (*)(System&, Debconf* debconf, const MaintCall&);
 
-Status run_preinst(System& sys, const MaintCall& call);
-Status run_postinst(System& sys, const MaintCall& call);
-Status run_prerm(System& sys, const MaintCall& call);
-Status run_postrm(System& sys, const MaintCall& call);
+Status run_preinst(System& sys, Debconf* debconf, const MaintCall& call);
+Status run_postinst(System& sys, Debconf* debconf, const MaintCall& call);
+Status run_prerm(System& sys, Debconf* debconf, const MaintCall& call);
+Status run_postrm(System& sys, Debconf* debconf, const MaintCall& call);
 
-// Parses argv for `script`, runs `handler` on the real system below
-// $DPKG_ROOT, reports an error naming what failed; returns the exit code
-// (0 ok, 1 failed so that dpkg can run the script again, 2 wrong usage).
+// Parses argv for `script`, connects to debconf for postinst and postrm
+// (see connect_debconf), runs `handler` on the real system below $DPKG_ROOT,
+// reports an error naming what failed; returns the exit code (0 ok, 1
+// failed so that dpkg can run the script again, 2 wrong usage).
 int maint_main(MaintScript script, int argc, char** argv, MaintHandler handler);
 
 }  // namespace sckl

@@ -1,11 +1,19 @@
+#include "install_target.h"
+#include "log.h"
 #include "maint.h"
+#include "setup.h"
 
 namespace sckl {
 
-Status run_postinst(System& sys, const MaintCall& call) {
-  (void)sys;
-  (void)call;
-  return {};
+Status run_postinst(System& sys, Debconf* debconf, const MaintCall& call) {
+  if (call.action == "triggered") return {};
+  // configure, reconfigure and every abort-* path bring the system back to
+  // the configured state; configure_sckl is idempotent.
+  auto facts = gather_install_facts(sys);
+  if (!facts.ok()) return facts.error();
+  InstallTarget target = decide_install_target(facts.value());
+  log_debug(std::string("postinst ") + call.action + ": installing on a " + install_target_name(target));
+  return configure_sckl(sys, target, debconf);
 }
 
 }  // namespace sckl

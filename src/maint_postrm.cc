@@ -1,10 +1,14 @@
 #include "maint.h"
+#include "purge.h"
 
 namespace sckl {
 
-Status run_postrm(System& sys, const MaintCall& call) {
-  (void)sys;
-  (void)call;
+Status run_postrm(System& sys, Debconf* debconf, const MaintCall& call) {
+  // "disappear": every file of sckl now belongs to another package; nothing
+  // of sckl runs any more, so its changes are undone as on purge.
+  if (call.action == "purge" || call.action == "disappear") return purge_sckl(sys, debconf);
+  // remove keeps configuration; upgrade/abort-*/failed-upgrade: the other
+  // version's scripts take over.
   return {};
 }
 

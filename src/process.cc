@@ -4,7 +4,9 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/process.hpp>
-#include <future>
+#include <algorithm>
+#include <boost/asio/read.hpp>
+#include <thread>
 
 namespace sckl {
 
@@ -50,20 +52,35 @@ Result<ProcessResult> run_process(const Command& command) {
   for (const auto& [k, v] : command.extra_env) env[k] = v;
 
   boost::asio::io_context ios;
-  std::future<std::string> out, err;
+  bp::async_pipe out_pipe(ios), err_pipe(ios);
   std::error_code ec;
-  bp::child child(exe, bp::args(args), bp::std_in < bp::null, bp::std_out > out, bp::std_err > err, env, ios, ec);
+  // The io_context is not handed to the child: that would add a SIGCHLD
+  // watcher that keeps the loop busy until the time is up.
+  bp::child child(exe, bp::args(args), bp::std_in < bp::null, bp::std_out > out_pipe, bp::std_err > err_pipe, env,
+                  ec);
   if (ec) return Error{"cannot run '" + shown + "': " + ec.message(), ec.value(), {}};
 
-  // run_for returns once both pipes are closed (normally: the child exited)
-  // or the time is up.
+  std::string out_buf, err_buf;
+  int open_pipes = 2;
+  auto on_done = [&](const boost::system::error_code&, std::size_t) { --open_pipes; };
+  boost::asio::async_read(out_pipe, boost::asio::dynamic_buffer(out_buf), on_done);
+  boost::asio::async_read(err_pipe, boost::asio::dynamic_buffer(err_buf), on_done);
+
+  // Both pipes close when the child exits (or closes them); then wait for
+  // the exit itself, all within one deadline.
   const auto deadline = std::chrono::steady_clock::now() + command.timeout;
-  ios.run_for(command.timeout);
-  bool finished = ios.stopped();
+  while (open_pipes > 0 && std::chrono::steady_clock::now() < deadline) ios.run_one_until(deadline);
+  bool finished = open_pipes == 0;
   if (finished) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-    if (left.count() < 1) left = std::chrono::milliseconds(1);
-    finished = child.wait_for(left, ec);
+    // Boost 1.74's child::wait_for can sleep out its whole timeout; poll
+    // running() (waitpid WNOHANG) instead. The pipes are closed, so the
+    // exit is normally a matter of microseconds.
+    auto pause = std::chrono::microseconds(100);
+    while ((finished = !child.running(ec)) == false && !ec && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(pause);
+      pause = std::min(pause * 2, std::chrono::microseconds(20000));
+    }
+    if (ec) return Error{"cannot wait for '" + shown + "': " + ec.message(), ec.value(), {}};
   }
   if (!finished) {
     child.terminate(ec);
@@ -73,8 +90,8 @@ Result<ProcessResult> run_process(const Command& command) {
                  ETIMEDOUT, {}};
   }
   ProcessResult r;
-  r.out = out.get();
-  r.err = err.get();
+  r.out = std::move(out_buf);
+  r.err = std::move(err_buf);
   int native = child.native_exit_code();
   if (WIFSIGNALED(native)) {
     Error e{"'" + shown + "' was killed by signal " + std::to_string(WTERMSIG(native)), EINTR, {}};

@@ -31,6 +31,12 @@ std::string base_name(const std::string& path) {
   return pos == std::string::npos ? path : path.substr(pos + 1);
 }
 
+Result<bool> path_exists(System& sys, const std::string& path) {
+  auto st = sys.stat(path);
+  if (!st.ok()) return st.error();
+  return st.value().kind != FileKind::Missing;
+}
+
 bool exists(System& sys, const std::string& path) {
   auto st = sys.stat(path);
   return st.ok() && st.value().kind != FileKind::Missing;

@@ -26,6 +26,11 @@ struct FileInfo {
 };
 
 struct Command {
+  Command() = default;
+  Command(std::vector<std::string> args, std::chrono::milliseconds limit = std::chrono::seconds(60),
+          std::map<std::string, std::string> env = {})
+      : argv(std::move(args)), timeout(limit), extra_env(std::move(env)) {}
+
   std::vector<std::string> argv;                   // argv[0] is a program name or path
   std::chrono::milliseconds timeout{std::chrono::seconds(60)};
   std::map<std::string, std::string> extra_env;    // added to the inherited environment
@@ -75,7 +80,9 @@ class System {
 
 // Creates path's missing parent directories (mode 0755).
 Status make_parents(System& sys, const std::string& path);
-// True when the path exists (any kind); errors count as "not known to exist".
+// Whether the path exists (any kind, symlinks not followed).
+Result<bool> path_exists(System& sys, const std::string& path);
+// Transitional: errors count as "does not exist". Do not use in new code.
 bool exists(System& sys, const std::string& path);
 std::string parent_dir(const std::string& path);
 std::string base_name(const std::string& path);

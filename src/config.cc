@@ -1,0 +1,98 @@
+#include "config.h"
+
+#include <cerrno>
+
+namespace sckl {
+namespace {
+
+std::string trim(const std::string& s) {
+  auto b = s.find_first_not_of(" \t");
+  if (b == std::string::npos) return {};
+  auto e = s.find_last_not_of(" \t");
+  return s.substr(b, e - b + 1);
+}
+
+bool valid_key(const std::string& k) {
+  if (k.empty()) return false;
+  for (char c : k)
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) return false;
+  return true;
+}
+
+}  // namespace
+
+Result<ConfigFile> ConfigFile::parse(const std::string& text, const std::string& name) {
+  ConfigFile cf;
+  size_t pos = 0;
+  int lineno = 0;
+  cf.final_newline_ = text.empty() || text.back() == '\n';
+  while (pos < text.size()) {
+    size_t nl = text.find('\n', pos);
+    std::string raw = text.substr(pos, nl == std::string::npos ? std::string::npos : nl - pos);
+    pos = nl == std::string::npos ? text.size() : nl + 1;
+    ++lineno;
+    Line line{raw, {}, {}};
+    std::string t = trim(raw);
+    if (!t.empty() && t[0] != '#') {
+      auto eq = t.find('=');
+      std::string key = eq == std::string::npos ? t : trim(t.substr(0, eq));
+      if (eq == std::string::npos || !valid_key(key))
+        return Error{name + " line " + std::to_string(lineno) + ": expected 'key = value', found '" + raw + "'",
+                     EINVAL, "correct or remove that line (see sckl.conf(5)), then run 'dpkg --configure -a'"};
+      line.key = key;
+      line.value = trim(t.substr(eq + 1));
+    }
+    cf.lines_.push_back(std::move(line));
+  }
+  return cf;
+}
+
+std::string ConfigFile::default_text() {
+  return "# sckl's configuration; see sckl.conf(5). 'dpkg-reconfigure sckl' edits it too;\n"
+         "# your comments, order and other keys are kept.\n"
+         "\n"
+         "# Switch into the disk's kernel on every boot (yes/no).\n"
+         "autostart = yes\n"
+         "# Kernel to switch into: newest, or an installed version such as 6.1.0-28-amd64.\n"
+         "target_kernel = newest\n"
+         "# Words added to the target's kernel command line.\n"
+         "extra_cmdline =\n"
+         "# Keep NIC names across the switch: path, mac, classic (net.ifnames=0) or off.\n"
+         "nic_names = path\n"
+         "# Unconfirmed boots into a kernel before sckl stays on the provider's kernel (1-9).\n"
+         "tries = 2\n"
+         "# A reboot on the disk's kernel goes straight into it by kexec (yes/no).\n"
+         "fast_reboot = no\n";
+}
+
+std::optional<std::string> ConfigFile::get(const std::string& key) const {
+  for (auto it = lines_.rbegin(); it != lines_.rend(); ++it)
+    if (it->key == key) return it->value;
+  return std::nullopt;
+}
+
+void ConfigFile::set(const std::string& key, const std::string& value) {
+  for (auto it = lines_.rbegin(); it != lines_.rend(); ++it) {
+    if (it->key != key) continue;
+    // Keep what stands before the value ("key = ", "  key=") as written.
+    auto eq = it->raw.find('=');
+    std::string head = it->raw.substr(0, eq + 1);
+    if (!value.empty() && (eq + 1 >= it->raw.size() || it->raw[eq + 1] == ' ')) head += ' ';
+    it->raw = head + value;
+    it->value = value;
+    return;
+  }
+  lines_.push_back({key + " = " + value, key, value});
+  final_newline_ = true;
+}
+
+std::string ConfigFile::text() const {
+  std::string out;
+  for (size_t i = 0; i < lines_.size(); ++i) {
+    out += lines_[i].raw;
+    if (i + 1 < lines_.size() || final_newline_) out += '\n';
+  }
+  return out;
+}
+
+}  // namespace sckl

@@ -1,0 +1,47 @@
+// /etc/sckl/sckl.conf: the admin's choices, "key = value" lines. The file is
+// the truth (debconf only proposes answers); sckl edits single values in
+// place and keeps the admin's comments, order and unknown keys.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "error.h"
+
+namespace sckl {
+
+class ConfigFile {
+ public:
+  // Parses the text; a line that is neither blank, a comment nor
+  // "key = value" is an Error naming the file and line.
+  static Result<ConfigFile> parse(const std::string& text, const std::string& name_for_errors);
+  // The file sckl writes when there is none: every key with its default and
+  // a comment saying what it does.
+  static std::string default_text();
+
+  std::optional<std::string> get(const std::string& key) const;
+  // Replaces the value of the last line with that key (keeping the rest of
+  // the line layout), or appends "key = value".
+  void set(const std::string& key, const std::string& value);
+  std::string text() const;
+
+ private:
+  struct Line {
+    std::string raw;  // the line as written, without its newline
+    std::string key;  // empty for blank lines and comments
+    std::string value;
+  };
+  std::vector<Line> lines_;
+  bool final_newline_ = true;
+};
+
+// Keys and their defaults.
+inline constexpr const char* kKeyAutostart = "autostart";
+inline constexpr const char* kKeyTargetKernel = "target_kernel";
+inline constexpr const char* kKeyExtraCmdline = "extra_cmdline";
+inline constexpr const char* kKeyNicNames = "nic_names";
+inline constexpr const char* kKeyTries = "tries";
+inline constexpr const char* kKeyFastReboot = "fast_reboot";
+
+}  // namespace sckl

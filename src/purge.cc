@@ -1,0 +1,28 @@
+#include "purge.h"
+
+#include "log.h"
+#include "manifest.h"
+#include "paths.h"
+
+namespace sckl {
+
+Status purge_sckl(System& sys, Debconf* debconf) {
+  auto manifest = load_manifest(sys);
+  if (!manifest.ok()) return manifest.error();
+  if (debconf) {
+    for (const auto& d : manifest.value().debconf) {
+      SCKL_TRY(debconf->set(d.question, d.original_value));
+      log_info("gave debconf question " + d.question + " its value '" + d.original_value + "' back");
+    }
+    SCKL_TRY(debconf->purge());
+  } else if (!manifest.value().debconf.empty()) {
+    log_warning("debconf is not available: " + manifest.value().debconf.front().question +
+                " keeps sckl's answer; set it with debconf-set-selections if it matters");
+  }
+  // The config file is sckl's own: purge removes it even when the admin
+  // edited it (Policy 6.8: purge removes configuration files).
+  SCKL_TRY(sys.remove_file(paths::kConfigFile));
+  return undo_file_changes(sys, manifest.value());
+}
+
+}  // namespace sckl

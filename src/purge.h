@@ -1,0 +1,16 @@
+#pragma once
+
+#include "debconf.h"
+#include "error.h"
+#include "system.h"
+
+namespace sckl {
+
+// `apt purge sckl`: sckl's own configuration (/etc/sckl) goes; every other
+// change recorded in the manifest is undone (see undo_file_changes); the
+// state directory goes last. Other packages' debconf answers that sckl
+// changed get their old values back and sckl's own questions are purged
+// (when debconf is connected). Safe to run again after a failure.
+Status purge_sckl(System& sys, Debconf* debconf = nullptr);
+
+}  // namespace sckl

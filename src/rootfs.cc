@@ -1,0 +1,134 @@
+#include "rootfs.h"
+
+#include <libmount/libmount.h>
+#include <sys/sysmacros.h>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <cstdio>
+#include <memory>
+
+#include "paths.h"
+#include "process.h"
+
+namespace sckl {
+
+namespace {
+
+struct TableDeleter {
+  void operator()(libmnt_table* t) const { mnt_unref_table(t); }
+};
+struct FileDeleter {
+  void operator()(FILE* f) const { std::fclose(f); }
+};
+struct IterDeleter {
+  void operator()(libmnt_iter* i) const { mnt_free_iter(i); }
+};
+
+// The kernel writes mountinfo; a line libmount cannot read (a newer format)
+// is skipped rather than fatal: only the / entry matters.
+int skip_bad_line(libmnt_table*, const char*, int) { return 1; }
+
+// File systems that have no UUID blkid could report: virtual, network,
+// layered. fstab cannot name them by UUID.
+bool has_no_uuid(std::string_view fstype) {
+  static constexpr std::array<std::string_view, 16> kTypes = {
+      "overlay", "overlayfs", "aufs",    "tmpfs",    "ramfs", "rootfs", "nfs",   "nfs4",
+      "9p",      "virtiofs",  "cifs",    "smb3",     "fuse",  "zfs",    "ceph",  "squashfs"};
+  return std::find(kTypes.begin(), kTypes.end(), fstype) != kTypes.end() || fstype.starts_with("fuse.");
+}
+
+Error no_uuid(const RootMount& m, const std::string& why) {
+  return Error{"the root file system (" + m.fstype + " '" + m.source + "' on /) has no UUID" + why +
+                   ", so sckl cannot add an entry for / to " + paths::kFstab,
+               0,
+               "if the disk's kernel must mount / read-write, add a line for / to " + std::string(paths::kFstab) +
+                   " by hand"};
+}
+
+std::string field(const std::string& out, std::string_view key) {
+  std::string_view rest(out);
+  while (!rest.empty()) {
+    auto nl = rest.find('\n');
+    std::string_view line = rest.substr(0, nl);
+    rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
+    if (line.size() > key.size() && line.starts_with(key) && line[key.size()] == '=')
+      return std::string(line.substr(key.size() + 1));
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<RootMount> find_root_mount(const std::string& mountinfo, const std::string& name_for_errors) {
+  const Error none{"no file system is mounted on / according to " + name_for_errors, ENOENT,
+                   "add a line for / to " + std::string(paths::kFstab) + " by hand"};
+  if (mountinfo.empty()) return none;
+  std::string buf = mountinfo;
+  std::unique_ptr<libmnt_table, TableDeleter> table(mnt_new_table());
+  if (!table) return Error{"cannot parse " + name_for_errors + ": out of memory", ENOMEM, {}};
+  mnt_table_set_parser_errcb(table.get(), skip_bad_line);
+  std::unique_ptr<FILE, FileDeleter> stream(fmemopen(buf.data(), buf.size(), "r"));
+  if (!stream) return system_error("cannot parse " + name_for_errors, errno);
+  if (int rc = mnt_table_parse_stream(table.get(), stream.get(), name_for_errors.c_str()); rc < 0)
+    return system_error("cannot parse " + name_for_errors, -rc);
+
+  std::unique_ptr<libmnt_iter, IterDeleter> it(mnt_new_iter(MNT_ITER_BACKWARD));
+  if (!it) return Error{"cannot parse " + name_for_errors + ": out of memory", ENOMEM, {}};
+  libmnt_fs* fs = nullptr;
+  while (mnt_table_next_fs(table.get(), it.get(), &fs) == 0) {
+    // Only mountinfo lines count (libmount guesses the format from the text).
+    if (!mnt_fs_is_kernel(fs) || !mnt_fs_streq_target(fs, "/")) continue;
+    RootMount m;
+    const char* src = mnt_fs_get_source(fs);
+    const char* type = mnt_fs_get_fstype(fs);
+    m.source = src ? src : "";
+    m.fstype = type ? type : "";
+    dev_t dev = mnt_fs_get_devno(fs);
+    m.major = major(dev);
+    m.minor = minor(dev);
+    return m;
+  }
+  return none;
+}
+
+Result<RootFilesystem> detect_root_filesystem(System& sys) {
+  auto text = sys.read_file(paths::kMountInfo);
+  SCKL_TRY(text);
+  auto found = find_root_mount(text.value(), paths::kMountInfo);
+  SCKL_TRY(found);
+  const RootMount& m = found.value();
+  if (has_no_uuid(m.fstype)) return no_uuid(m, "");
+
+  std::string device;
+  if (m.source.starts_with("/dev/") && exists(sys, m.source)) {
+    device = m.source;
+  } else if (m.major != 0) {
+    // Anonymous devices (major 0) are not block devices; btrfs subvolumes
+    // have one but name their real device as the source.
+    device = "/dev/block/" + std::to_string(m.major) + ":" + std::to_string(m.minor);
+    if (!exists(sys, device))
+      return no_uuid(m, ": neither " + m.source + " nor " + device + " exists to ask blkid");
+  } else {
+    return no_uuid(m, ": it is not on a block device");
+  }
+
+  Command blkid;
+  blkid.argv = {"blkid", "-o", "export", "-p", device};
+  auto run = sys.run(blkid);
+  const std::string hint = "blkid comes with util-linux; or add a line for / to " + std::string(paths::kFstab) +
+                           " by hand";
+  if (!run.ok()) return run.error().with_hint(hint);
+  if (run.value().exit_code != 0) return command_failed(blkid, run.value()).with_hint(hint);
+
+  RootFilesystem root;
+  root.uuid = field(run.value().out, "UUID");
+  root.fstype = field(run.value().out, "TYPE");
+  if (root.fstype.empty()) root.fstype = m.fstype;
+  root.source = m.source;
+  if (root.uuid.empty()) return no_uuid(m, ": 'blkid -o export -p " + device + "' reports none");
+  return root;
+}
+
+}  // namespace sckl

@@ -1,0 +1,44 @@
+#include "install_target.h"
+
+#include <gtest/gtest.h>
+
+#include "fake_system.h"
+
+namespace sckl {
+namespace {
+
+TEST(InstallTarget, RunningServerOnlyWhenEveryFactSaysSo) {
+  EXPECT_EQ(decide_install_target({false, false, true}), InstallTarget::RunningServer);
+  EXPECT_EQ(decide_install_target({true, false, true}), InstallTarget::Image);
+  EXPECT_EQ(decide_install_target({false, true, true}), InstallTarget::Image);
+  EXPECT_EQ(decide_install_target({false, false, false}), InstallTarget::Image);
+}
+
+TEST(InstallTarget, GathersFactsFromIschrootAndRunSystemd) {
+  testing::FakeSystem sys;
+  int ischroot_exit = 1;
+  sys.runner = [&](const Command& c) -> Result<ProcessResult> {
+    EXPECT_EQ(c.argv, std::vector<std::string>{"ischroot"});
+    return ProcessResult{ischroot_exit, "", ""};
+  };
+  sys.put_dir("/run/systemd/system");
+  auto f = gather_install_facts(sys);
+  ASSERT_TRUE(f.ok());
+  EXPECT_FALSE(f.value().in_chroot);
+  EXPECT_TRUE(f.value().systemd_booted);
+  ischroot_exit = 2;  // cannot tell: treated as a chroot
+  EXPECT_TRUE(gather_install_facts(sys).value().in_chroot);
+  ischroot_exit = 0;
+  EXPECT_TRUE(gather_install_facts(sys).value().in_chroot);
+  sys.nodes.erase("/run/systemd/system");
+  EXPECT_FALSE(gather_install_facts(sys).value().systemd_booted);
+}
+
+TEST(InstallTarget, MissingIschrootIsAnErrorNotAGuess) {
+  testing::FakeSystem sys;
+  sys.fail_call(1, EIO);
+  EXPECT_FALSE(gather_install_facts(sys).ok());
+}
+
+}  // namespace
+}  // namespace sckl

@@ -1,0 +1,267 @@
+#include "manifest.h"
+
+#include <gtest/gtest.h>
+
+#include "fake_system.h"
+#include "paths.h"
+#include "sha256.h"
+
+namespace sckl {
+namespace {
+
+using testing::FakeSystem;
+
+TEST(Manifest, RoundTripsEveryRecordKind) {
+  Manifest m;
+  m.created_dirs = {"/etc/sckl", "/etc/systemd/system/odd dir%"};
+  m.files.push_back({"/etc/fstab", sha256_hex("orig"), 0640, sha256_hex("new"), ""});
+  m.files.push_back({"/etc/sckl/sckl.conf", kAbsent, 0, "", sha256_hex("x")});
+  m.debconf.push_back({"kexec-tools/load_kexec", "true"});
+  m.debconf.push_back({"q/empty", ""});
+  auto back = Manifest::parse(m.serialize(), "manifest");
+  ASSERT_TRUE(back.ok()) << back.error().describe();
+  EXPECT_EQ(back.value().serialize(), m.serialize());
+  EXPECT_EQ(back.value().created_dirs[1], "/etc/systemd/system/odd dir%");
+  EXPECT_EQ(back.value().files[0].original_mode, 0640u);
+  EXPECT_EQ(back.value().files[1].pending_sha, sha256_hex("x"));
+  EXPECT_EQ(back.value().debconf[1].original_value, "");
+}
+
+TEST(Manifest, RejectsDamageNamingTheLine) {
+  auto r = Manifest::parse("sckl-manifest 1\nfile /etc/fstab nothex 0644 - -\n", "/var/lib/sckl/manifest");
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("/var/lib/sckl/manifest line 2"), std::string::npos);
+  EXPECT_FALSE(Manifest::parse("garbage\n", "m").ok());
+  EXPECT_FALSE(Manifest::parse("sckl-manifest 1\nfile relative absent 0 - -\n", "m").ok());
+  EXPECT_FALSE(Manifest::parse("sckl-manifest 1\ndir /a%zz\n", "m").ok());
+  EXPECT_FALSE(Manifest::parse("sckl-manifest 1\ndir /a%4\n", "m").ok());
+  EXPECT_FALSE(Manifest::parse("sckl-manifest 1\nwhat /x\n", "m").ok());
+  EXPECT_FALSE(Manifest::parse("# only a comment\n", "m").ok());
+  EXPECT_TRUE(Manifest::parse("", "m").ok());
+}
+
+class ChangeSetTest : public ::testing::Test {
+ protected:
+  FakeSystem sys;
+  Manifest m;
+  void SetUp() override {
+    sys.put_dir("/etc");
+    sys.put_dir("/var/lib");
+  }
+  Manifest reload() {
+    auto r = load_manifest(sys);
+    EXPECT_TRUE(r.ok());
+    return r.ok() ? r.value() : Manifest{};
+  }
+};
+
+TEST_F(ChangeSetTest, EditRecordsOriginalAndUndoRestoresBytesAndMode) {
+  sys.put_file("/etc/fstab", "# UNCONFIGURED FSTAB FOR BASE SYSTEM\n", 0640);
+  ChangeSet cs(sys, m);
+  auto r = cs.put_file("/etc/fstab", "new\n");
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r.value(), ChangeSet::Outcome::Written);
+  EXPECT_EQ(sys.content("/etc/fstab"), "new\n");
+  EXPECT_EQ(sys.nodes["/etc/fstab"].mode, 0640u);  // the admin's mode is kept
+  Manifest saved = reload();
+  ASSERT_EQ(saved.files.size(), 1u);
+  EXPECT_EQ(saved.files[0].written_sha, sha256_hex("new\n"));
+  EXPECT_TRUE(saved.files[0].pending_sha.empty());
+
+  ASSERT_TRUE(undo_file_changes(sys, saved).ok());
+  EXPECT_EQ(sys.content("/etc/fstab"), "# UNCONFIGURED FSTAB FOR BASE SYSTEM\n");
+  EXPECT_EQ(sys.nodes["/etc/fstab"].mode, 0640u);
+  EXPECT_FALSE(sys.has(paths::kStateDir));
+}
+
+TEST_F(ChangeSetTest, CreatedFilesAndDirsAreRemovedOnUndo) {
+  ChangeSet cs(sys, m);
+  ASSERT_TRUE(cs.ensure_dir("/etc/systemd/network").ok());
+  ASSERT_TRUE(cs.put_file("/etc/systemd/network/10-sckl-eth0.link", "x").ok());
+  EXPECT_EQ(reload().created_dirs, (std::vector<std::string>{"/etc/systemd", "/etc/systemd/network"}));
+  ASSERT_TRUE(undo_file_changes(sys, reload()).ok());
+  EXPECT_FALSE(sys.has("/etc/systemd"));
+  EXPECT_TRUE(sys.has("/etc"));
+}
+
+TEST_F(ChangeSetTest, DirectoryWithAdminFilesIsKept) {
+  ChangeSet cs(sys, m);
+  ASSERT_TRUE(cs.ensure_dir("/etc/systemd/network").ok());
+  ASSERT_TRUE(cs.put_file("/etc/systemd/network/10-sckl-eth0.link", "x").ok());
+  sys.put_file("/etc/systemd/network/20-admin.network", "mine");
+  ASSERT_TRUE(undo_file_changes(sys, reload()).ok());
+  EXPECT_FALSE(sys.has("/etc/systemd/network/10-sckl-eth0.link"));
+  EXPECT_EQ(sys.content("/etc/systemd/network/20-admin.network"), "mine");
+}
+
+TEST_F(ChangeSetTest, SameContentTwiceChangesNothing) {
+  sys.put_file("/etc/a", "old");
+  ChangeSet cs(sys, m);
+  ASSERT_TRUE(cs.put_file("/etc/a", "new").ok());
+  auto before = sys.nodes;
+  auto r = cs.put_file("/etc/a", "new");
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r.value(), ChangeSet::Outcome::Unchanged);
+  EXPECT_EQ(sys.nodes.size(), before.size());
+  for (const auto& [p, n] : before) EXPECT_EQ(sys.nodes[p].data, n.data) << p;
+}
+
+TEST_F(ChangeSetTest, FileAlreadyRightIsNotRecorded) {
+  sys.put_file("/etc/a", "same");
+  ChangeSet cs(sys, m);
+  auto r = cs.put_file("/etc/a", "same");
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r.value(), ChangeSet::Outcome::Unchanged);
+  EXPECT_TRUE(m.files.empty());
+}
+
+TEST_F(ChangeSetTest, AdminEditIsLeftOnRerunAndOnUndo) {
+  sys.put_file("/etc/a", "old");
+  ChangeSet cs(sys, m);
+  ASSERT_TRUE(cs.put_file("/etc/a", "new").ok());
+  sys.put_file("/etc/a", "admin's");
+  auto r = cs.put_file("/etc/a", "newer");
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r.value(), ChangeSet::Outcome::LeftAdminCopy);
+  EXPECT_EQ(sys.content("/etc/a"), "admin's");
+  ASSERT_TRUE(undo_file_changes(sys, reload()).ok());
+  EXPECT_EQ(sys.content("/etc/a"), "admin's");
+}
+
+TEST_F(ChangeSetTest, AdminRemovingACreatedFileIsRespected) {
+  ChangeSet cs(sys, m);
+  ASSERT_TRUE(cs.put_file("/etc/created", "x").ok());
+  sys.nodes.erase("/etc/created");
+  // absent == original: sckl may write it again (nothing of the admin's is lost).
+  ASSERT_TRUE(undo_file_changes(sys, reload()).ok());
+  EXPECT_FALSE(sys.has("/etc/created"));
+}
+
+TEST_F(ChangeSetTest, RefusesSymlinksAndNamesThem) {
+  sys.put_link("/etc/fstab", "/nowhere");
+  ChangeSet cs(sys, m);
+  auto r = cs.put_file("/etc/fstab", "x");
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("/etc/fstab"), std::string::npos);
+  EXPECT_NE(r.error().message.find("symbolic link"), std::string::npos);
+  EXPECT_EQ(sys.nodes["/etc/fstab"].kind, FileKind::Symlink);
+}
+
+TEST_F(ChangeSetTest, DamagedSavedCopyStopsUndoWithAMessage) {
+  sys.put_file("/etc/a", "old");
+  ChangeSet cs(sys, m);
+  ASSERT_TRUE(cs.put_file("/etc/a", "new").ok());
+  sys.put_file(saved_copy_path(sha256_hex("old")), "tampered", 0600);
+  auto st = undo_file_changes(sys, reload());
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.error().message.find("/etc/a"), std::string::npos);
+  EXPECT_EQ(sys.content("/etc/a"), "new");
+}
+
+// Every System call of an edit fails in turn, with each errno the issue
+// names. After each failure the file is wholly old or wholly new, and a
+// re-run converges to what a clean run gives; undo then gives back the
+// original bytes.
+TEST_F(ChangeSetTest, FailingEveryCallInTurnLeavesOldOrNewAndRerunConverges) {
+  const int errnos[] = {ENOSPC, EIO, EROFS, EPERM};
+  sys.put_file("/etc/a", "old");
+  sys.put_file("/etc/b", "keep");
+  const FakeSystem pristine = sys;
+
+  // Clean run for reference.
+  FakeSystem clean = pristine;
+  {
+    Manifest cm;
+    ChangeSet cs(clean, cm);
+    ASSERT_TRUE(cs.ensure_dir("/etc/new/dir").ok());
+    ASSERT_TRUE(cs.put_file("/etc/new/dir/f", "created").ok());
+    ASSERT_TRUE(cs.put_file("/etc/a", "new").ok());
+  }
+  int cases = 0;
+  for (int err : errnos) {
+    for (int n = 1;; ++n) {
+      FakeSystem s = pristine;
+      Manifest fm;
+      ChangeSet cs(s, fm);
+      s.fail_call(n, err);
+      Status st = cs.ensure_dir("/etc/new/dir");
+      if (st.ok()) {
+        auto r = cs.put_file("/etc/new/dir/f", "created");
+        st = r.status();
+      }
+      if (st.ok()) {
+        auto r = cs.put_file("/etc/a", "new");
+        st = r.status();
+      }
+      if (!s.fault_hit()) break;  // every call has been failed once
+      ++cases;
+      ASSERT_FALSE(st.ok()) << "call " << n << " failed but the edit reported success";
+      EXPECT_NE(st.error().message.find("injected fault"), std::string::npos);
+      std::string a = s.content("/etc/a");
+      EXPECT_TRUE(a == "old" || a == "new") << "torn /etc/a after call " << n;
+      EXPECT_EQ(s.content("/etc/b"), "keep");
+
+      // Re-run without faults, from the manifest on "disk".
+      auto loaded = load_manifest(s);
+      ASSERT_TRUE(loaded.ok()) << loaded.error().describe();
+      Manifest rm = loaded.value();
+      ChangeSet again(s, rm);
+      ASSERT_TRUE(again.ensure_dir("/etc/new/dir").ok());
+      auto r1 = again.put_file("/etc/new/dir/f", "created");
+      ASSERT_TRUE(r1.ok());
+      EXPECT_NE(r1.value(), ChangeSet::Outcome::LeftAdminCopy) << "call " << n;
+      auto r2 = again.put_file("/etc/a", "new");
+      ASSERT_TRUE(r2.ok());
+      EXPECT_NE(r2.value(), ChangeSet::Outcome::LeftAdminCopy) << "call " << n;
+      EXPECT_EQ(s.content("/etc/a"), "new");
+      EXPECT_EQ(s.content("/etc/new/dir/f"), "created");
+
+      // And undo gives back exactly the pristine tree.
+      auto final_manifest = load_manifest(s);
+      ASSERT_TRUE(final_manifest.ok());
+      ASSERT_TRUE(undo_file_changes(s, final_manifest.value()).ok());
+      EXPECT_EQ(s.nodes.size(), pristine.nodes.size()) << "call " << n;
+      for (const auto& [p, node] : pristine.nodes) {
+        ASSERT_TRUE(s.has(p)) << p << " after call " << n;
+        EXPECT_EQ(s.nodes.at(p).data, node.data) << p;
+        EXPECT_EQ(s.nodes.at(p).mode, node.mode) << p;
+      }
+    }
+  }
+  EXPECT_GT(cases, 20);
+  std::printf("figure: change-set fault cases run: %d\n", cases);
+}
+
+// Undo fails at every call in turn; running it again converges.
+TEST_F(ChangeSetTest, FailingUndoAtEveryCallThenRerunRestores) {
+  sys.put_file("/etc/a", "old");
+  {
+    ChangeSet cs(sys, m);
+    ASSERT_TRUE(cs.ensure_dir("/etc/new").ok());
+    ASSERT_TRUE(cs.put_file("/etc/new/f", "created").ok());
+    ASSERT_TRUE(cs.put_file("/etc/a", "new").ok());
+  }
+  const FakeSystem installed = sys;
+  int cases = 0;
+  for (int n = 1;; ++n) {
+    FakeSystem s = installed;
+    s.fail_call(n, EIO);
+    auto loaded = load_manifest(s);
+    Status st = loaded.ok() ? undo_file_changes(s, loaded.value()) : loaded.status();
+    if (!s.fault_hit()) break;
+    ++cases;
+    EXPECT_FALSE(st.ok());
+    std::string a = s.content("/etc/a");
+    EXPECT_TRUE(a == "old" || a == "new");
+    auto again = load_manifest(s);
+    ASSERT_TRUE(again.ok());
+    ASSERT_TRUE(undo_file_changes(s, again.value()).ok()) << "call " << n;
+    EXPECT_EQ(s.content("/etc/a"), "old");
+    EXPECT_FALSE(s.has("/etc/new"));
+    EXPECT_FALSE(s.has(paths::kStateDir));
+  }
+  EXPECT_GT(cases, 5);
+}
+
+}  // namespace
+}  // namespace sckl

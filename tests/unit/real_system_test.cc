@@ -1,0 +1,184 @@
+// RealSystem against a temporary directory standing for the target root.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include "system.h"
+
+namespace sckl {
+namespace {
+
+namespace fs = std::filesystem;
+
+class TempRoot : public ::testing::Test {
+ protected:
+  fs::path root;
+  void SetUp() override {
+    char tmpl[] = "/tmp/sckl-test-XXXXXX";
+    ASSERT_NE(::mkdtemp(tmpl), nullptr);
+    root = tmpl;
+    fs::create_directories(root / "etc");
+  }
+  void TearDown() override { fs::remove_all(root); }
+  std::string slurp(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  }
+};
+
+TEST_F(TempRoot, PathsAreMappedBelowTheRootAndShownThatWay) {
+  RealSystem sys(root.string());
+  ASSERT_TRUE(sys.write_file("/etc/x", "hello", 0640).ok());
+  EXPECT_EQ(slurp(root / "etc/x"), "hello");
+  struct ::stat st {};
+  ASSERT_EQ(::stat((root / "etc/x").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 07777, 0640u);
+  EXPECT_EQ(sys.read_file("/etc/x").value(), "hello");
+  EXPECT_EQ(sys.display("/etc/x"), (root / "etc/x").string());
+  auto missing = sys.read_file("/etc/none");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.error().message.find((root / "etc/none").string()), std::string::npos);
+}
+
+TEST_F(TempRoot, StatListRemoveAndDirectories) {
+  RealSystem sys(root.string() + "/");
+  ASSERT_TRUE(sys.make_dir("/etc/d", 0700).ok());
+  ASSERT_TRUE(sys.make_dir("/etc/d", 0700).ok());  // existing is fine
+  ASSERT_TRUE(sys.write_file("/etc/d/b", "", 0644).ok());
+  ASSERT_TRUE(sys.write_file("/etc/d/a", "", 0644).ok());
+  EXPECT_EQ(sys.list_dir("/etc/d").value(), (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(sys.stat("/etc/d").value().kind, FileKind::Directory);
+  EXPECT_EQ(sys.stat("/etc/d").value().mode, 0700u);
+  EXPECT_EQ(sys.stat("/etc/nothing/deeper").value().kind, FileKind::Missing);
+  EXPECT_FALSE(sys.remove_dir("/etc/d").ok());  // not empty
+  ASSERT_TRUE(sys.remove_file("/etc/d/a").ok());
+  ASSERT_TRUE(sys.remove_file("/etc/d/a").ok());  // missing is fine
+  ASSERT_TRUE(sys.remove_file("/etc/d/b").ok());
+  ASSERT_TRUE(sys.remove_dir("/etc/d").ok());
+  EXPECT_FALSE(fs::exists(root / "etc/d"));
+}
+
+TEST_F(TempRoot, WillNotWriteThroughASymlinkEvenADanglingOne) {
+  fs::create_symlink("/etc/passwd-of-the-host", root / "etc/fstab");
+  RealSystem sys(root.string());
+  auto st = sys.write_file("/etc/fstab", "x", 0644);
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.error().message.find("symbolic link"), std::string::npos);
+  EXPECT_TRUE(fs::is_symlink(root / "etc/fstab"));
+  EXPECT_EQ(sys.stat("/etc/fstab").value().kind, FileKind::Symlink);
+  EXPECT_EQ(sys.read_link("/etc/fstab").value(), "/etc/passwd-of-the-host");
+  EXPECT_FALSE(sys.read_file("/etc/fstab").ok());  // dangling
+}
+
+TEST_F(TempRoot, AStaleTempFileFromAKilledWriterIsReused) {
+  std::ofstream(root / "etc/.f.sckl-new") << "half";
+  RealSystem sys(root.string());
+  ASSERT_TRUE(sys.write_file("/etc/f", "whole", 0644).ok());
+  EXPECT_EQ(slurp(root / "etc/f"), "whole");
+  EXPECT_FALSE(fs::exists(root / "etc/.f.sckl-new"));
+}
+
+TEST_F(TempRoot, UnwritablePlaceGivesAClearErrorAndNoFile) {
+  // A regular file where a directory should be: open() fails (ENOTDIR) as
+  // it would on a read-only /etc, and nothing is left behind.
+  std::ofstream(root / "notadir") << "x";
+  RealSystem sys(root.string());
+  auto st = sys.write_file("/notadir/f", "x", 0644);
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.error().message.find((root / "notadir/f").string()), std::string::npos);
+  EXPECT_EQ(st.error().errnum, ENOTDIR);
+  EXPECT_EQ(slurp(root / "notadir"), "x");
+}
+
+// The writer is killed (SIGKILL, no clean-up) after each of its steps; the
+// file is then either wholly the old content or wholly the new one.
+TEST_F(TempRoot, KilledAtEveryStepTheFileIsWhollyOldOrWhollyNew) {
+  const std::string old_content(100000, 'o');
+  const std::string new_content(150000, 'n');
+  static AtomicWriteStep kill_at;
+  const AtomicWriteStep steps[] = {AtomicWriteStep::Opened, AtomicWriteStep::Written, AtomicWriteStep::Synced,
+                                   AtomicWriteStep::Renamed, AtomicWriteStep::DirSynced};
+  for (AtomicWriteStep step : steps) {
+    {
+      std::ofstream out(root / "etc/f", std::ios::binary | std::ios::trunc);
+      out << old_content;
+    }
+    kill_at = step;
+    pid_t pid = ::fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+      RealSystem sys(root.string());
+      sys.set_write_step_hook([](AtomicWriteStep s) {
+        if (s == kill_at) ::kill(::getpid(), SIGKILL);
+      });
+      (void)sys.write_file("/etc/f", new_content, 0644);
+      ::_exit(0);
+    }
+    int status = 0;
+    ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+    ASSERT_TRUE(WIFSIGNALED(status)) << "writer was not killed at step " << static_cast<int>(step);
+    std::string now = slurp(root / "etc/f");
+    const bool renamed = step == AtomicWriteStep::Renamed || step == AtomicWriteStep::DirSynced;
+    EXPECT_EQ(now, renamed ? new_content : old_content) << "step " << static_cast<int>(step);
+    // The next write succeeds over whatever the killed one left.
+    RealSystem sys(root.string());
+    ASSERT_TRUE(sys.write_file("/etc/f", new_content, 0644).ok());
+    EXPECT_EQ(slurp(root / "etc/f"), new_content);
+    EXPECT_FALSE(fs::exists(root / "etc/.f.sckl-new"));
+  }
+}
+
+TEST(RealSystemRun, CapturesOutputErrorAndExitCodeWithoutAShell) {
+  RealSystem sys;
+  auto r = sys.run(Command{{"sh", "-c", "echo out; echo err >&2; exit 3"}, std::chrono::seconds(10), {}});
+  ASSERT_TRUE(r.ok()) << r.error().describe();
+  EXPECT_EQ(r.value().exit_code, 3);
+  EXPECT_EQ(r.value().out, "out\n");
+  EXPECT_EQ(r.value().err, "err\n");
+  // Arguments are passed as they are: no word splitting, no globbing.
+  auto echo = sys.run(Command{{"echo", "a b", "*", "$HOME"}, std::chrono::seconds(10), {}});
+  ASSERT_TRUE(echo.ok());
+  EXPECT_EQ(echo.value().out, "a b * $HOME\n");
+}
+
+TEST(RealSystemRun, ExtraEnvironmentReachesTheChild) {
+  RealSystem sys;
+  auto r = sys.run(Command{{"printenv", "SCKL_PROBE"}, std::chrono::seconds(10), {{"SCKL_PROBE", "42"}}});
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r.value().out, "42\n");
+}
+
+TEST(RealSystemRun, TimeoutStopsTheChildAndSaysSo) {
+  RealSystem sys;
+  auto start = std::chrono::steady_clock::now();
+  auto r = sys.run(Command{{"sleep", "30"}, std::chrono::milliseconds(300), {}});
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("did not finish"), std::string::npos);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
+}
+
+TEST(RealSystemRun, MissingProgramIsNamed) {
+  RealSystem sys;
+  auto r = sys.run(Command{{"sckl-no-such-program"}, std::chrono::seconds(5), {}});
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("sckl-no-such-program"), std::string::npos);
+  EXPECT_NE(r.error().hint.find("install"), std::string::npos);
+}
+
+TEST(RealSystemRun, DeathBySignalIsAnError) {
+  RealSystem sys;
+  auto r = sys.run(Command{{"sh", "-c", "echo dying >&2; kill -9 $$"}, std::chrono::seconds(10), {}});
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("signal 9"), std::string::npos);
+  EXPECT_NE(r.error().message.find("dying"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace sckl

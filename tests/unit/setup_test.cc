@@ -1,0 +1,294 @@
+// postinst configure, first-boot setup and purge as a whole, on a FakeSystem
+// that looks like a freshly built Debian image booted on a provider kernel.
+#include "setup.h"
+
+#include <gtest/gtest.h>
+
+#include "fake_system.h"
+#include "log_capture.h"
+#include "paths.h"
+#include "purge.h"
+
+namespace sckl {
+namespace {
+
+using testing::FakeSystem;
+using testing::LogCapture;
+
+constexpr const char* kUuid = "0b3c2f1e-8d4a-4c56-9e0f-1a2b3c4d5e6f";
+
+FakeSystem provider_booted_server() {
+  FakeSystem s;
+  s.put_file("/etc/fstab", "# UNCONFIGURED FSTAB FOR BASE SYSTEM\n");
+  s.put_file("/etc/default/kexec",
+             "# Defaults for kexec initscript\nLOAD_KEXEC=true\nKERNEL_IMAGE=\"/vmlinuz\"\nINITRD=\"/initrd.img\"\n");
+  s.put_file("/etc/hostname", "vps1\n");
+  s.put_file("/usr/share/sckl/provider-units", "scw-generate-ssh-keys.service provider\nabsent.service target\n");
+  s.put_file("/lib/systemd/system/scw-generate-ssh-keys.service", "[Service]\n");
+  s.put_dir("/var/lib");
+  s.put_dir("/run/systemd/system");
+  s.put_file("/proc/self/mountinfo", "22 1 254:0 / / rw,relatime - ext4 /dev/vda rw\n");
+  s.put_file("/dev/vda", "");
+  s.put_file("/sys/class/net/lo/type", "772\n");
+  s.put_file("/sys/class/net/lo/address", "00:00:00:00:00:00\n");
+  s.put_link("/sys/class/net/eth0/device", "../../../virtio0");
+  s.put_file("/sys/class/net/eth0/type", "1\n");
+  s.put_file("/sys/class/net/eth0/address", "52:54:00:12:34:56\n");
+  s.runner = [](const Command& c) -> Result<ProcessResult> {
+    const std::string& p = c.argv[0];
+    if (p == "ischroot") return ProcessResult{1, "", ""};
+    if (p == "blkid") return ProcessResult{0, std::string("DEVNAME=/dev/vda\nUUID=") + kUuid + "\nTYPE=ext4\n", ""};
+    if (p == "udevadm") return ProcessResult{0, "ID_PATH=pci-0000:00:03.0\nID_NET_NAME_PATH=enp0s3\n", ""};
+    return ProcessResult{127, "", p + ": not found"};
+  };
+  return s;
+}
+
+void expect_same_tree(const FakeSystem& a, const FakeSystem& b, const std::string& when) {
+  for (const auto& [p, n] : a.nodes) {
+    ASSERT_TRUE(b.has(p)) << p << " missing " << when;
+    EXPECT_EQ(static_cast<int>(b.nodes.at(p).kind), static_cast<int>(n.kind)) << p << " " << when;
+    EXPECT_EQ(b.nodes.at(p).data, n.data) << p << " " << when;
+    EXPECT_EQ(b.nodes.at(p).mode, n.mode) << p << " " << when;
+  }
+  for (const auto& [p, n] : b.nodes) EXPECT_TRUE(a.has(p)) << p << " appeared " << when;
+}
+
+Status configure(FakeSystem& s) {
+  auto facts = gather_install_facts(s);
+  if (!facts.ok()) return facts.error();
+  return configure_sckl(s, decide_install_target(facts.value()));
+}
+
+const char* kLink = "/etc/systemd/network/10-sckl-eth0.link";
+const char* kDropIn = "/etc/systemd/system/scw-generate-ssh-keys.service.d/50-sckl-phase.conf";
+
+TEST(Configure, RunningServerGetsEverythingAndPurgeGivesItBackExactly) {
+  FakeSystem s = provider_booted_server();
+  const FakeSystem pristine = s;
+  ASSERT_TRUE(configure(s).ok());
+
+  EXPECT_NE(s.content("/etc/fstab").find(std::string("UUID=") + kUuid + " / ext4"), std::string::npos);
+  EXPECT_TRUE(s.content("/etc/fstab").starts_with("# UNCONFIGURED FSTAB FOR BASE SYSTEM\n"));
+  EXPECT_NE(s.content(kLink).find("Path=pci-0000:00:03.0"), std::string::npos);
+  EXPECT_NE(s.content(kLink).find("Name=eth0"), std::string::npos);
+  EXPECT_FALSE(s.has("/etc/systemd/network/10-sckl-lo.link"));
+  EXPECT_NE(s.content("/etc/default/kexec").find("\nLOAD_KEXEC=false\n"), std::string::npos);
+  EXPECT_TRUE(s.has(kDropIn));
+  EXPECT_FALSE(s.has("/etc/systemd/system/absent.service.d"));
+  EXPECT_TRUE(s.has(paths::kConfigFile));
+  EXPECT_TRUE(s.has(paths::kManifest));
+  EXPECT_FALSE(s.has(paths::kFirstBootPending));
+
+  // A second configure changes nothing.
+  const FakeSystem once = s;
+  ASSERT_TRUE(configure(s).ok());
+  expect_same_tree(once, s, "after the second configure");
+
+  ASSERT_TRUE(purge_sckl(s).ok());
+  expect_same_tree(pristine, s, "after purge");
+}
+
+TEST(Configure, ImageDefersMachineFactsToFirstBoot) {
+  FakeSystem s = provider_booted_server();
+  s.runner = [inner = s.runner](const Command& c) -> Result<ProcessResult> {
+    if (c.argv[0] == "ischroot") return ProcessResult{0, "", ""};
+    if (c.argv[0] == "blkid" || c.argv[0] == "udevadm") ADD_FAILURE() << "build host probed in an image install";
+    return inner(c);
+  };
+  const FakeSystem pristine = s;
+  ASSERT_TRUE(configure(s).ok());
+  EXPECT_EQ(s.content("/etc/fstab"), "# UNCONFIGURED FSTAB FOR BASE SYSTEM\n");
+  EXPECT_FALSE(s.has("/etc/systemd/network"));
+  EXPECT_TRUE(s.has(paths::kFirstBootPending));
+  EXPECT_NE(s.content("/etc/default/kexec").find("LOAD_KEXEC=false"), std::string::npos);
+
+  // First boot: the machine's own facts.
+  s.runner = provider_booted_server().runner;
+  ASSERT_TRUE(setup_machine(s).ok());
+  EXPECT_NE(s.content("/etc/fstab").find(kUuid), std::string::npos);
+  EXPECT_TRUE(s.has(kLink));
+  EXPECT_FALSE(s.has(paths::kFirstBootPending));
+
+  ASSERT_TRUE(purge_sckl(s).ok());
+  expect_same_tree(pristine, s, "after purge");
+}
+
+TEST(Configure, DpkgRootIsAnImageWithoutAskingTheHost) {
+  FakeSystem s = provider_booted_server();
+  // FakeSystem's root is "/"; a foreign root is decided from the facts.
+  EXPECT_EQ(decide_install_target({true, false, true}), InstallTarget::Image);
+  auto plan = plan_configure(s, InstallTarget::Image);
+  ASSERT_TRUE(plan.ok());
+  for (const auto& f : plan.value().files) EXPECT_NE(f.path, "/etc/fstab");
+  EXPECT_TRUE(plan.value().first_boot_pending);
+  for (const auto& c : s.commands_run) EXPECT_NE(c[0], "blkid");
+}
+
+TEST(Configure, ExistingRootEntryAndAdminConfigAreKept) {
+  FakeSystem s = provider_booted_server();
+  s.put_file("/etc/fstab", "/dev/vda / ext4 ro 0 1\n");
+  s.put_file(paths::kConfigFile, "# mine\nnic_names = off\n");
+  LogCapture log;
+  ASSERT_TRUE(configure(s).ok());
+  EXPECT_EQ(s.content("/etc/fstab"), "/dev/vda / ext4 ro 0 1\n");
+  EXPECT_TRUE(log.contains("warning:"));
+  EXPECT_EQ(s.content(paths::kConfigFile), "# mine\nnic_names = off\n");
+  EXPECT_FALSE(s.has(kLink));  // policy off
+}
+
+TEST(Configure, MalformedFstabStopsBeforeAnyChange) {
+  FakeSystem s = provider_booted_server();
+  s.put_file("/etc/fstab", "# ok\nthisisonefield\n");
+  const FakeSystem pristine = s;
+  auto st = configure(s);
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.error().message.find("/etc/fstab"), std::string::npos);
+  EXPECT_NE(st.error().message.find("2"), std::string::npos);
+  expect_same_tree(pristine, s, "after a refused configure");
+}
+
+TEST(Configure, DamagedConfigStopsBeforeAnyChange) {
+  FakeSystem s = provider_booted_server();
+  s.put_file(paths::kConfigFile, std::string("\x7f" "ELF\x01\x02 junk\n", 11));
+  const FakeSystem pristine = s;
+  auto st = configure(s);
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.error().message.find(paths::kConfigFile), std::string::npos);
+  expect_same_tree(pristine, s, "after a refused configure");
+}
+
+TEST(Configure, DanglingFstabSymlinkIsNamed) {
+  FakeSystem s = provider_booted_server();
+  s.put_link("/etc/fstab", "/nowhere/fstab");
+  const FakeSystem pristine = s;
+  auto st = configure(s);
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.error().describe().find("/etc/fstab"), std::string::npos);
+  EXPECT_NE(st.error().describe().find("symbolic link"), std::string::npos);
+  expect_same_tree(pristine, s, "after a refused configure");
+}
+
+TEST(Purge, AdminEditsAreLeftAndNamedSckConfGoesAnyway) {
+  FakeSystem s = provider_booted_server();
+  ASSERT_TRUE(configure(s).ok());
+  std::string fstab = s.content("/etc/fstab") + "/dev/vdb /srv ext4 defaults 0 2\n";
+  s.put_file("/etc/fstab", fstab);
+  s.put_file(paths::kConfigFile, "tries = 5\n");
+  LogCapture log;
+  ASSERT_TRUE(purge_sckl(s).ok());
+  EXPECT_EQ(s.content("/etc/fstab"), fstab);
+  EXPECT_TRUE(log.contains("/etc/fstab was changed after sckl wrote it"));
+  EXPECT_FALSE(s.has(paths::kConfigFile));
+  EXPECT_FALSE(s.has("/etc/sckl"));
+  EXPECT_FALSE(s.has(kLink));
+  EXPECT_FALSE(s.has(paths::kStateDir));
+  EXPECT_NE(s.content("/etc/default/kexec").find("LOAD_KEXEC=true"), std::string::npos);
+}
+
+// Every System call of configure fails in turn (each errno the issue names,
+// and a killed child): the run reports the failure, every file is wholly old
+// or wholly new, a fault-free re-run gives what a clean run gives, and purge
+// then gives back the pristine tree.
+TEST(Configure, FailingEveryCallInTurnThenRerunConvergesAndPurgeRestores) {
+  const FakeSystem pristine = provider_booted_server();
+  FakeSystem clean = pristine;
+  ASSERT_TRUE(configure(clean).ok());
+  int cases = 0;
+  for (int err : {ENOSPC, EIO, EROFS, EPERM}) {
+    for (int n = 1;; ++n) {
+      FakeSystem s = pristine;
+      s.fail_call(n, err);
+      Status st = configure(s);
+      if (!s.fault_hit()) {
+        ASSERT_TRUE(st.ok());
+        break;
+      }
+      ++cases;
+      ASSERT_FALSE(st.ok()) << "call " << n << " failed but configure reported success";
+      for (const auto& [p, node] : s.nodes) {
+        if (node.kind != FileKind::Regular || p.starts_with("/var/lib/sckl")) continue;
+        bool old_ok = pristine.has(p) && pristine.nodes.at(p).data == node.data;
+        bool new_ok = clean.has(p) && clean.nodes.at(p).data == node.data;
+        EXPECT_TRUE(old_ok || new_ok) << p << " torn after call " << n;
+      }
+      ASSERT_TRUE(configure(s).ok()) << "re-run after call " << n;
+      expect_same_tree(clean, s, "after the re-run of call " + std::to_string(n));
+      ASSERT_TRUE(purge_sckl(s).ok());
+      expect_same_tree(pristine, s, "after purge, call " + std::to_string(n));
+    }
+  }
+  EXPECT_GT(cases, 100);
+  std::printf("figure: postinst configure fault cases run: %d\n", cases);
+}
+
+TEST(Purge, FailingEveryCallInTurnThenRerunRestores) {
+  FakeSystem installed = provider_booted_server();
+  const FakeSystem pristine = installed;
+  ASSERT_TRUE(configure(installed).ok());
+  int cases = 0;
+  for (int err : {EIO, EROFS}) {
+    for (int n = 1;; ++n) {
+      FakeSystem s = installed;
+      s.fail_call(n, err);
+      Status st = purge_sckl(s);
+      if (!s.fault_hit()) break;
+      ++cases;
+      EXPECT_FALSE(st.ok()) << "call " << n;
+      ASSERT_TRUE(purge_sckl(s).ok()) << "re-run after call " << n;
+      expect_same_tree(pristine, s, "after the re-run of call " + std::to_string(n));
+    }
+  }
+  EXPECT_GT(cases, 20);
+  std::printf("figure: postrm purge fault cases run: %d\n", cases);
+}
+
+}  // namespace
+}  // namespace sckl
+
+#include "fake_debconf.h"
+#include "kexec_tools.h"
+
+namespace sckl {
+namespace {
+
+TEST(Debconf, KexecToolsAnswerIsHeldFalseAndGivenBackOnPurge) {
+  FakeSystem s = provider_booted_server();
+  testing::FakeDebconf dc;
+  dc.db[kLoadKexecQuestion] = "true";
+  ASSERT_TRUE(configure_sckl(s, InstallTarget::RunningServer, &dc).ok());
+  EXPECT_EQ(dc.db[kLoadKexecQuestion], "false");
+  // A second configure keeps the first original value.
+  ASSERT_TRUE(configure_sckl(s, InstallTarget::RunningServer, &dc).ok());
+  ASSERT_TRUE(purge_sckl(s, &dc).ok());
+  EXPECT_EQ(dc.db[kLoadKexecQuestion], "true");
+  EXPECT_TRUE(dc.purged);
+}
+
+TEST(Debconf, AlreadyFalseOrUnknownQuestionIsNotRecorded) {
+  FakeSystem s = provider_booted_server();
+  testing::FakeDebconf dc;
+  ASSERT_TRUE(configure_sckl(s, InstallTarget::RunningServer, &dc).ok());
+  EXPECT_FALSE(dc.db.count(kLoadKexecQuestion));
+  dc.db[kLoadKexecQuestion] = "false";
+  ASSERT_TRUE(configure_sckl(s, InstallTarget::RunningServer, &dc).ok());
+  ASSERT_TRUE(purge_sckl(s, &dc).ok());
+  EXPECT_EQ(dc.db[kLoadKexecQuestion], "false");
+}
+
+TEST(Debconf, FailureIsReportedAndARerunConverges) {
+  FakeSystem s = provider_booted_server();
+  testing::FakeDebconf dc;
+  dc.db[kLoadKexecQuestion] = "true";
+  dc.fail_next = true;
+  EXPECT_FALSE(configure_sckl(s, InstallTarget::RunningServer, &dc).ok());
+  ASSERT_TRUE(configure_sckl(s, InstallTarget::RunningServer, &dc).ok());
+  EXPECT_EQ(dc.db[kLoadKexecQuestion], "false");
+  dc.fail_next = true;
+  EXPECT_FALSE(purge_sckl(s, &dc).ok());
+  ASSERT_TRUE(purge_sckl(s, &dc).ok());
+  EXPECT_EQ(dc.db[kLoadKexecQuestion], "true");
+}
+
+}  // namespace
+}  // namespace sckl
