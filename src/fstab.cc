@@ -54,7 +54,7 @@ Error bad_line(const std::string& name, int line, const std::string& what) {
 bool is_blank_or_comment(std::string_view line) {
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
   auto p = line.find_first_not_of(" \t");
-  return p == std::string_view::npos || line[p] == '%';
+  return p == std::string_view::npos || line[p] == '#';
 }
 
 // Parses one line (not blank, not a comment) with libmount. Each line gets a

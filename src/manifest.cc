@@ -251,6 +251,27 @@ Status ChangeSet::ensure_dir(const std::string& path) {
   return sys_.make_dir(path, 0755);
 }
 
+Status ChangeSet::settle_interrupted_writes() {
+  bool changed = false;
+  for (auto& f : manifest_.files) {
+    if (f.pending_sha.empty()) continue;
+    auto info = sys_.stat(f.path);
+    if (!info.ok()) return info.error();
+    Status st;
+    std::string cur = sha_of_current(sys_, f.path, info.value(), st);
+    if (!st.ok()) return st;
+    if (cur == f.pending_sha) {
+      f.written_sha = f.pending_sha;
+      f.pending_sha.clear();
+      changed = true;
+    } else if (cur == f.written_sha || cur == f.original_sha) {
+      f.pending_sha.clear();
+      changed = true;
+    }
+  }
+  return changed ? save_manifest(sys_, manifest_) : Status();
+}
+
 Status ChangeSet::record_debconf(const std::string& question, const std::string& original_value) {
   if (manifest_.find_debconf(question)) return {};
   manifest_.debconf.push_back({question, original_value});

@@ -71,6 +71,11 @@ class ChangeSet {
   Result<Outcome> put_file(const std::string& path, const std::string& content, mode_t mode = 0644);
   // Creates a directory and its missing parents, recording each one created.
   Status ensure_dir(const std::string& path);
+  // Settles writes that a crash interrupted: a pending checksum becomes the
+  // written one when the file has that content, and is dropped when the
+  // file still has its earlier content. Call before planning from the
+  // manifest, so that a re-run ends with the same record as a clean run.
+  Status settle_interrupted_writes();
   // Records that sckl changed another package's debconf answer (first
   // original wins) and saves the manifest.
   Status record_debconf(const std::string& question, const std::string& original_value);

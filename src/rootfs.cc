@@ -59,10 +59,17 @@ std::string field(const std::string& out, std::string_view key) {
   return {};
 }
 
+// Like exists(), but a failing lstat is an error, not "missing".
+Result<bool> present(System& sys, const std::string& path) {
+  auto info = sys.stat(path);
+  SCKL_TRY(info);
+  return info.value().kind != FileKind::Missing;
+}
+
 }  // namespace
 
 Result<RootMount> find_root_mount(const std::string& mountinfo, const std::string& name_for_errors) {
-  const Error none{"no file system is mounted on / according to " + name_for_errors, ENOENT,
+  const Error none{"no file system is mounted on / according to " + name_for_errors, 0,
                    "add a line for / to " + std::string(paths::kFstab) + " by hand"};
   if (mountinfo.empty()) return none;
   std::string buf = mountinfo;
@@ -102,14 +109,21 @@ Result<RootFilesystem> detect_root_filesystem(System& sys) {
   if (has_no_uuid(m.fstype)) return no_uuid(m, "");
 
   std::string device;
-  if (m.source.starts_with("/dev/") && exists(sys, m.source)) {
+  bool source_present = false;
+  if (m.source.starts_with("/dev/")) {
+    auto p = present(sys, m.source);
+    SCKL_TRY(p);
+    source_present = p.value();
+  }
+  if (source_present) {
     device = m.source;
   } else if (m.major != 0) {
     // Anonymous devices (major 0) are not block devices; btrfs subvolumes
     // have one but name their real device as the source.
     device = "/dev/block/" + std::to_string(m.major) + ":" + std::to_string(m.minor);
-    if (!exists(sys, device))
-      return no_uuid(m, ": neither " + m.source + " nor " + device + " exists to ask blkid");
+    auto p = present(sys, device);
+    SCKL_TRY(p);
+    if (!p.value()) return no_uuid(m, ": neither " + m.source + " nor " + device + " exists to ask blkid");
   } else {
     return no_uuid(m, ": it is not on a block device");
   }

@@ -21,7 +21,7 @@ struct RootMount {
 
 // Finds the mount whose target is / in mountinfo text (parsed with libmount);
 // when several are stacked on /, the last one (the visible one). No such
-// mount is an Error naming `name_for_errors`.
+// mount is an Error (errnum 0) naming `name_for_errors`.
 Result<RootMount> find_root_mount(const std::string& mountinfo, const std::string& name_for_errors);
 
 // Reads paths::kMountInfo, finds the root mount and asks
@@ -31,6 +31,10 @@ Result<RootMount> find_root_mount(const std::string& mountinfo, const std::strin
 // to add an fstab line for / by hand); blkid missing or failing (names the
 // command and quotes its stderr). The result's fstype is blkid's TYPE (the
 // mounted type when blkid reports none); source is the mount source.
+// Error::errnum is 0 when the root simply has no UUID sckl can name (no root
+// mount, a UUID-less type, blkid exiting non-zero or reporting no UUID): warn
+// and go on. It is set when a system call failed (reading mountinfo, lstat,
+// starting blkid): stop.
 Result<RootFilesystem> detect_root_filesystem(System& sys);
 
 }  // namespace sckl

@@ -146,6 +146,7 @@ Status apply_plan(System& sys, const Plan& plan) {
   auto manifest = load_manifest(sys);
   if (!manifest.ok()) return manifest.error();
   ChangeSet changes(sys, manifest.value());
+  SCKL_TRY(changes.settle_interrupted_writes());
   for (const auto& f : plan.files) {
     if (f.only_if_missing) {
       auto present = path_exists(sys, f.path);

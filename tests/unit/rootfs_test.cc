@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cerrno>
 #include <map>
 
 #include "fake_system.h"
@@ -200,6 +201,42 @@ TEST_F(RootfsTest, BlkidWithoutUuidIsAnError) {
   EXPECT_EQ(r.error().message,
             "the root file system (ext4 '/dev/vda' on /) has no UUID: 'blkid -o export -p /dev/vda' reports none, so "
             "sckl cannot add an entry for / to /etc/fstab");
+}
+
+// errnum 0: "no UUID to name" (warn and go on); errnum set: a system call failed (stop).
+TEST_F(RootfsTest, ErrnumTellsNoUuidFromSystemFailure) {
+  sys.put_file(paths::kMountInfo, "40 1 0:45 / / rw - overlay overlay rw\n");
+  auto overlay = detect_root_filesystem(sys);
+  ASSERT_FALSE(overlay.ok());
+  EXPECT_EQ(overlay.error().errnum, 0);
+
+  sys.put_file(paths::kMountInfo, kVdaMountInfo);
+  sys.runner = nullptr;
+  auto blkid_missing = detect_root_filesystem(sys);
+  ASSERT_FALSE(blkid_missing.ok());
+  EXPECT_EQ(blkid_missing.error().errnum, 0);
+
+  auto no_root = find_root_mount("22 28 0:21 / /sys rw - sysfs sysfs rw\n", "/proc/self/mountinfo");
+  ASSERT_FALSE(no_root.ok());
+  EXPECT_EQ(no_root.error().errnum, 0);
+
+  for (int n : {1, 2}) {  // read of mountinfo, lstat of /dev/vda
+    sys.fail_call(n, EIO);
+    auto r = detect_root_filesystem(sys);
+    ASSERT_TRUE(sys.fault_hit());
+    ASSERT_FALSE(r.ok()) << "call " << n;
+    EXPECT_EQ(r.error().errnum, EIO) << "call " << n;
+  }
+}
+
+TEST_F(RootfsTest, FailingLstatOfDevBlockIsASystemError) {
+  sys.put_file(paths::kMountInfo, "25 1 252:3 / / rw - ext4 /dev/mapper/vg-root rw\n");
+  sys.fail_call(3, EACCES);  // read, lstat of the source, lstat of /dev/block/252:3
+  auto r = detect_root_filesystem(sys);
+  ASSERT_TRUE(sys.fault_hit());
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().errnum, EACCES);
+  EXPECT_NE(r.error().message.find("/dev/block/252:3"), std::string::npos);
 }
 
 TEST_F(RootfsTest, UnreadableMountInfoIsAnError) {

@@ -1,0 +1,88 @@
+#include "cmdline.h"
+
+#include <algorithm>
+#include <cerrno>
+
+namespace sckl {
+
+std::vector<std::string> split_kernel_cmdline(const std::string& line) {
+  std::vector<std::string> words;
+  std::string cur;
+  bool quoted = false;
+  for (char c : line) {
+    if (c == '"') quoted = !quoted;
+    if (!quoted && (c == ' ' || c == '\t' || c == '\n' || c == '\r')) {
+      if (!cur.empty()) words.push_back(std::move(cur));
+      cur.clear();
+      continue;
+    }
+    cur += c;
+  }
+  if (!cur.empty()) words.push_back(std::move(cur));
+  return words;
+}
+
+std::string join_kernel_cmdline(const std::vector<std::string>& words) {
+  std::string out;
+  for (const auto& w : words) out += (out.empty() ? "" : " ") + w;
+  return out;
+}
+
+std::string cmdline_key(const std::string& word) {
+  auto eq = word.find('=');
+  return eq == std::string::npos ? word : word.substr(0, eq);
+}
+
+bool cmdline_has_key(const std::vector<std::string>& words, const std::string& key) {
+  return std::any_of(words.begin(), words.end(), [&](const std::string& w) { return cmdline_key(w) == key; });
+}
+
+Result<std::vector<std::string>> parse_extra_cmdline(const std::string& extra) {
+  const std::string hint = "set extra_cmdline in /etc/sckl/sckl.conf to plain words (or run 'dpkg-reconfigure sckl')";
+  for (unsigned char c : extra) {
+    if (c == '"' || c == '\'' || c == '\\')
+      return Error{"extra_cmdline may not contain quotes or backslashes", EINVAL, hint};
+    if (c < 0x20 && c != ' ')
+      return Error{"extra_cmdline may not contain line breaks or control characters", EINVAL, hint};
+    if (c >= 0x7f) return Error{"extra_cmdline may contain printable ASCII only", EINVAL, hint};
+  }
+  auto words = split_kernel_cmdline(extra);
+  for (const auto& w : words) {
+    std::string key = cmdline_key(w);
+    if (key.starts_with("sckl.") || key == "sckl")
+      return Error{"extra_cmdline may not contain '" + w + "': sckl.* words are sckl's own markers", EINVAL, hint};
+    if (key == "init" || key == "rdinit")
+      return Error{"extra_cmdline may not set " + key + "=: sckl switches kernels, not init", EINVAL, hint};
+  }
+  return words;
+}
+
+Result<std::string> build_target_cmdline(const CmdlineSpec& spec) {
+  auto extra = parse_extra_cmdline(spec.extra);
+  if (!extra.ok()) return extra.error();
+  std::vector<std::string> words;
+  std::vector<std::string> replaced_keys = {kBootMarker, kDisableWord, "panic"};
+  if (spec.classic_nic_names) replaced_keys.push_back("net.ifnames");
+  for (const auto& w : extra.value()) replaced_keys.push_back(cmdline_key(w));
+  for (const auto& w : split_kernel_cmdline(spec.provider_cmdline)) {
+    std::string key = cmdline_key(w);
+    if (std::find(spec.drop_keys.begin(), spec.drop_keys.end(), key) != spec.drop_keys.end()) continue;
+    // An extra word replaces the provider's word with the same key (the
+    // kernel would take the last one; keep the line short and clear). Keys
+    // that may legitimately repeat (console=) are kept when not overridden.
+    if (std::find(replaced_keys.begin(), replaced_keys.end(), key) != replaced_keys.end()) continue;
+    words.push_back(w);
+  }
+  for (const auto& w : extra.value()) words.push_back(w);
+  if (spec.classic_nic_names) words.push_back("net.ifnames=0");
+  words.push_back("panic=" + std::to_string(spec.panic_seconds));
+  words.push_back(std::string(kBootMarker) + "=" + std::to_string(spec.attempt));
+  std::string line = join_kernel_cmdline(words);
+  if (line.size() + 1 > kMaxCmdline)
+    return Error{"the target's command line would be " + std::to_string(line.size()) + " bytes, over the kernel's " +
+                     std::to_string(kMaxCmdline - 1),
+                 E2BIG, "shorten extra_cmdline in /etc/sckl/sckl.conf"};
+  return line;
+}
+
+}  // namespace sckl
