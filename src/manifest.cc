@@ -280,7 +280,7 @@ Status ChangeSet::record_debconf(const std::string& question, const std::string&
 
 namespace {
 
-Status restore_one(System& sys, const FileChange& f) {
+Status restore_one(System& sys, const FileChange& f, std::vector<std::string>* changed) {
   auto info = sys.stat(f.path);
   if (!info.ok()) return info.error();
   if (info.value().kind == FileKind::Symlink || info.value().kind == FileKind::Directory ||
@@ -301,6 +301,7 @@ Status restore_one(System& sys, const FileChange& f) {
   if (f.original_sha == kAbsent) {
     SCKL_TRY(sys.remove_file(f.path));
     log_info("removed " + sys.display(f.path));
+    if (changed) changed->push_back(f.path);
     return {};
   }
   auto saved = sys.read_file(saved_copy_path(f.original_sha));
@@ -313,6 +314,7 @@ Status restore_one(System& sys, const FileChange& f) {
                  EIO, "restore the file by hand, then run the purge again"};
   SCKL_TRY(sys.write_file(f.path, saved.value(), f.original_mode));
   log_info("restored " + sys.display(f.path));
+  if (changed) changed->push_back(f.path);
   return {};
 }
 
@@ -329,8 +331,9 @@ Status remove_tree(System& sys, const std::string& path) {
 
 }  // namespace
 
-Status undo_file_changes(System& sys, const Manifest& manifest) {
-  for (auto it = manifest.files.rbegin(); it != manifest.files.rend(); ++it) SCKL_TRY(restore_one(sys, *it));
+Status restore_files(System& sys, const Manifest& manifest, std::vector<std::string>* changed) {
+  for (auto it = manifest.files.rbegin(); it != manifest.files.rend(); ++it)
+    SCKL_TRY(restore_one(sys, *it, changed));
   for (auto it = manifest.created_dirs.rbegin(); it != manifest.created_dirs.rend(); ++it) {
     auto info = sys.stat(*it);
     if (!info.ok()) return info.error();
@@ -343,7 +346,14 @@ Status undo_file_changes(System& sys, const Manifest& manifest) {
     }
     SCKL_TRY(sys.remove_dir(*it));
   }
-  return remove_tree(sys, paths::kStateDir);
+  return {};
+}
+
+Status remove_state(System& sys) { return remove_tree(sys, paths::kStateDir); }
+
+Status undo_file_changes(System& sys, const Manifest& manifest) {
+  SCKL_TRY(restore_files(sys, manifest));
+  return remove_state(sys);
 }
 
 }  // namespace sckl

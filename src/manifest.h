@@ -85,11 +85,15 @@ class ChangeSet {
   Manifest& manifest_;
 };
 
-// Undoes everything the manifest records (purge). Files sckl wrote and the
-// admin did not change since are restored byte-for-byte (or removed when sckl
-// created them); others are left and named. Directories sckl created are
-// removed when empty. Debconf answers are not touched here (see purge.h).
-// Finally removes the state directory. Safe to run again after a failure.
+// Undoes every file change the manifest records (purge). Files sckl wrote
+// and the admin did not change since are restored byte-for-byte (or removed
+// when sckl created them); others are left and named. Directories sckl
+// created are removed when empty. Paths that changed are added to
+// `changed` when given. Safe to run again after a failure.
+Status restore_files(System& sys, const Manifest& manifest, std::vector<std::string>* changed = nullptr);
+// Removes /var/lib/sckl with the manifest and saved copies.
+Status remove_state(System& sys);
+// restore_files + remove_state (debconf answers: see purge.h).
 Status undo_file_changes(System& sys, const Manifest& manifest);
 
 }  // namespace sckl

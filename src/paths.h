@@ -24,6 +24,8 @@ inline constexpr const char* kManifest = "/var/lib/sckl/manifest";
 inline constexpr const char* kOriginalsDir = "/var/lib/sckl/orig";
 // Present while the machine-specific part of the setup (root fs, NICs) waits
 // for the first boot of an image that sckl was installed into.
+// Present while the initrds lack sckl's latest .link files.
+inline constexpr const char* kInitramfsStale = "/var/lib/sckl/initramfs-stale";
 inline constexpr const char* kFirstBootPending = "/var/lib/sckl/firstboot-pending";
 
 }  // namespace sckl::paths

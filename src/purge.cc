@@ -1,5 +1,6 @@
 #include "purge.h"
 
+#include "initramfs.h"
 #include "log.h"
 #include "manifest.h"
 #include "paths.h"
@@ -22,7 +23,15 @@ Status purge_sckl(System& sys, Debconf* debconf) {
   // The config file is sckl's own: purge removes it even when the admin
   // edited it (Policy 6.8: purge removes configuration files).
   SCKL_TRY(sys.remove_file(paths::kConfigFile));
-  return undo_file_changes(sys, manifest.value());
+  std::vector<std::string> changed;
+  SCKL_TRY(restore_files(sys, manifest.value(), &changed));
+  for (const auto& p : changed) {
+    if (!path_needs_initramfs_refresh(p)) continue;
+    SCKL_TRY(mark_initramfs_stale(sys));
+    break;
+  }
+  SCKL_TRY(refresh_initramfs_if_stale(sys));
+  return remove_state(sys);
 }
 
 }  // namespace sckl

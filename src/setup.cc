@@ -2,6 +2,7 @@
 
 #include "config.h"
 #include "fstab.h"
+#include "initramfs.h"
 #include "kexec_tools.h"
 #include "log.h"
 #include "nic.h"
@@ -147,6 +148,7 @@ Status apply_plan(System& sys, const Plan& plan) {
   if (!manifest.ok()) return manifest.error();
   ChangeSet changes(sys, manifest.value());
   SCKL_TRY(changes.settle_interrupted_writes());
+  bool refresh = false;  // marked stale in this run already
   for (const auto& f : plan.files) {
     if (f.only_if_missing) {
       auto present = path_exists(sys, f.path);
@@ -156,8 +158,15 @@ Status apply_plan(System& sys, const Plan& plan) {
     SCKL_TRY(changes.ensure_dir(parent_dir(f.path)));
     auto put = changes.put_file(f.path, f.content, f.mode);
     if (!put.ok()) return put.error();
-    if (put.value() == ChangeSet::Outcome::Written && !f.done_message.empty()) log_info(f.done_message);
+    if (put.value() == ChangeSet::Outcome::Written) {
+      if (!f.done_message.empty()) log_info(f.done_message);
+      if (path_needs_initramfs_refresh(f.path) && !refresh) {
+        SCKL_TRY(mark_initramfs_stale(sys));
+        refresh = true;
+      }
+    }
   }
+  SCKL_TRY(refresh_initramfs_if_stale(sys));
   if (!plan.first_boot_pending) return sys.remove_file(paths::kFirstBootPending);
   auto pending = path_exists(sys, paths::kFirstBootPending);
   if (!pending.ok()) return pending.error();

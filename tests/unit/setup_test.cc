@@ -29,6 +29,7 @@ FakeSystem provider_booted_server() {
   s.put_dir("/run/systemd/system");
   s.put_file("/proc/self/mountinfo", "22 1 254:0 / / rw,relatime - ext4 /dev/vda rw\n");
   s.put_file("/dev/vda", "");
+  s.put_file("/usr/sbin/update-initramfs", "#!/bin/sh\n", 0755);
   s.put_file("/sys/class/net/lo/type", "772\n");
   s.put_file("/sys/class/net/lo/address", "00:00:00:00:00:00\n");
   s.put_link("/sys/class/net/eth0/device", "../../../virtio0");
@@ -39,6 +40,7 @@ FakeSystem provider_booted_server() {
     if (p == "ischroot") return ProcessResult{1, "", ""};
     if (p == "blkid") return ProcessResult{0, std::string("DEVNAME=/dev/vda\nUUID=") + kUuid + "\nTYPE=ext4\n", ""};
     if (p == "udevadm") return ProcessResult{0, "ID_PATH=pci-0000:00:03.0\nID_NET_NAME_PATH=enp0s3\n", ""};
+    if (p == "update-initramfs") return ProcessResult{0, "", ""};
     return ProcessResult{127, "", p + ": not found"};
   };
   return s;
@@ -288,6 +290,46 @@ TEST(Debconf, FailureIsReportedAndARerunConverges) {
   EXPECT_FALSE(purge_sckl(s, &dc).ok());
   ASSERT_TRUE(purge_sckl(s, &dc).ok());
   EXPECT_EQ(dc.db[kLoadKexecQuestion], "true");
+}
+
+}  // namespace
+}  // namespace sckl
+
+namespace sckl {
+namespace {
+
+int count_runs(const FakeSystem& s, const std::string& prog) {
+  int n = 0;
+  for (const auto& c : s.commands_run) n += c[0] == prog;
+  return n;
+}
+
+TEST(Initramfs, RebuiltWhenLinksChangeAndOnPurgeNotOtherwise) {
+  FakeSystem s = provider_booted_server();
+  ASSERT_TRUE(configure(s).ok());
+  EXPECT_EQ(count_runs(s, "update-initramfs"), 1);
+  ASSERT_TRUE(configure(s).ok());
+  EXPECT_EQ(count_runs(s, "update-initramfs"), 1);  // nothing changed
+  ASSERT_TRUE(purge_sckl(s).ok());
+  EXPECT_EQ(count_runs(s, "update-initramfs"), 2);
+}
+
+TEST(Initramfs, AFailedRebuildFailsTheRunAndTheNextRunRetries) {
+  FakeSystem s = provider_booted_server();
+  auto inner = s.runner;
+  bool broken = true;
+  s.runner = [&](const Command& c) -> Result<ProcessResult> {
+    if (c.argv[0] == "update-initramfs" && broken) return ProcessResult{1, "", "E: no space left"};
+    return inner(c);
+  };
+  auto st = configure(s);
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.error().message.find("update-initramfs"), std::string::npos);
+  EXPECT_NE(st.error().message.find("no space left"), std::string::npos);
+  broken = false;
+  ASSERT_TRUE(configure(s).ok());
+  EXPECT_EQ(count_runs(s, "update-initramfs"), 2);
+  EXPECT_FALSE(s.has(paths::kInitramfsStale));
 }
 
 }  // namespace

@@ -1,0 +1,23 @@
+#pragma once
+
+#include "error.h"
+#include "system.h"
+
+namespace sckl {
+
+// Whether a change to this path must be copied into the initrds: Debian's
+// udev initramfs hook copies /etc/systemd/network/*.link, and an interface
+// renamed in the initrd is not renamed again after switch-root.
+bool path_needs_initramfs_refresh(const std::string& path);
+
+// Marks the initrds stale (a file under /var/lib/sckl), so that a failed
+// refresh is retried by the next run of the same step.
+Status mark_initramfs_stale(System& sys);
+// When marked stale: refresh_initramfs, then clear the mark.
+Status refresh_initramfs_if_stale(System& sys);
+
+// Rebuilds the initrds of every installed kernel (update-initramfs -u -k
+// all) when initramfs-tools is installed; a failure names the command.
+Status refresh_initramfs(System& sys);
+
+}  // namespace sckl
