@@ -28,4 +28,17 @@ inline constexpr const char* kOriginalsDir = "/var/lib/sckl/orig";
 inline constexpr const char* kInitramfsStale = "/var/lib/sckl/initramfs-stale";
 inline constexpr const char* kFirstBootPending = "/var/lib/sckl/firstboot-pending";
 
+// Boot counting (boot_state.h) and the switches the admin sets.
+inline constexpr const char* kBootState = "/var/lib/sckl/boot-state";
+inline constexpr const char* kDisabledFlag = "/etc/sckl/disabled";
+inline constexpr const char* kOsRelease = "/proc/sys/kernel/osrelease";
+
+// Per boot (tmpfs): the switch ran (or must not run) in this boot, and what it decided.
+inline constexpr const char* kRunDir = "/run/sckl";
+inline constexpr const char* kSwitchRan = "/run/sckl/switch-ran";
+inline constexpr const char* kDecision = "/run/sckl/decision";
+inline constexpr const char* kJournalSocket = "/run/systemd/journal/socket";
+inline constexpr const char* kMotdDir = "/run/motd.d";
+inline constexpr const char* kMotd = "/run/motd.d/50-sckl";
+
 }  // namespace sckl::paths

@@ -95,6 +95,8 @@ Result<RootMount> find_root_mount(const std::string& mountinfo, const std::strin
     dev_t dev = mnt_fs_get_devno(fs);
     m.major = major(dev);
     m.minor = minor(dev);
+    const char* vfs = mnt_fs_get_vfs_options(fs);
+    m.read_only = vfs && options_mount_read_only(vfs);
     return m;
   }
   return none;

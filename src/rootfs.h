@@ -17,6 +17,7 @@ struct RootMount {
   std::string source;  // "/dev/vda1", "overlay", ...
   std::string fstype;  // "ext4"
   unsigned major = 0, minor = 0;
+  bool read_only = false;  // the per-mount (VFS) options say ro
 };
 
 // Finds the mount whose target is / in mountinfo text (parsed with libmount);

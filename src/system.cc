@@ -98,6 +98,7 @@ Result<FileInfo> RealSystem::stat(const std::string& path) {
   }
   FileInfo info;
   info.mode = st.st_mode & 07777;
+  info.size = static_cast<unsigned long long>(st.st_size);
   if (S_ISREG(st.st_mode)) info.kind = FileKind::Regular;
   else if (S_ISDIR(st.st_mode)) info.kind = FileKind::Directory;
   else if (S_ISLNK(st.st_mode)) info.kind = FileKind::Symlink;

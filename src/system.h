@@ -23,6 +23,7 @@ enum class FileKind { Missing, Regular, Directory, Symlink, Other };
 struct FileInfo {
   FileKind kind = FileKind::Missing;
   mode_t mode = 0;  // permission bits only
+  unsigned long long size = 0;  // bytes, for regular files
 };
 
 struct Command {

@@ -67,7 +67,7 @@ Result<FileInfo> FakeSystem::stat(const std::string& path) {
   if (auto e = tick("stat " + path)) return *e;
   auto it = nodes.find(path);
   if (it == nodes.end()) return FileInfo{};
-  return FileInfo{it->second.kind, it->second.mode};
+  return FileInfo{it->second.kind, it->second.mode, it->second.data.size()};
 }
 
 Result<std::string> FakeSystem::read_link(const std::string& path) {

@@ -79,6 +79,15 @@ TEST_F(RootfsTest, LastOfStackedMountsOnRootWins) {
   EXPECT_EQ(sys.commands_run.at(0).back(), "/dev/vdb1");
 }
 
+TEST(RootMountOptions, ReadOnlyComesFromThePerMountOptions) {
+  auto ro = find_root_mount("22 1 254:0 / / ro,relatime - ext4 /dev/vda rw\n", "mi");
+  ASSERT_TRUE(ro.ok());
+  EXPECT_TRUE(ro.value().read_only);
+  auto rw = find_root_mount("22 1 254:0 / / rw,relatime - ext4 /dev/vda ro\n", "mi");
+  ASSERT_TRUE(rw.ok());
+  EXPECT_FALSE(rw.value().read_only);
+}
+
 TEST(RootMount, ParsesTheVisibleRootMount) {
   auto m = find_root_mount(kVdaMountInfo, "/proc/self/mountinfo");
   ASSERT_TRUE(m.ok());

@@ -1,0 +1,91 @@
+#include "arm.h"
+
+#include "kernels.h"
+#include "log.h"
+#include "preflight.h"
+#include "process.h"
+
+namespace sckl {
+
+Result<ArmReport> plan_arm(System& sys) {
+  auto view = read_switch_view(sys);
+  if (!view.ok()) return view.error();
+  const SwitchView& v = view.value();
+  ArmReport r;
+  r.target = v.facts.target;
+  // The next boot is a provider boot: judge it without this boot's marker
+  // and running version.
+  SwitchFacts next = v.facts;
+  next.marker_on_cmdline = false;
+  next.running_version.clear();
+  if (next.disabled && next.disabled_why.find("sckl.disable") != std::string::npos) next.disabled = false;
+  SwitchDecision d = decide_switch(v.state, next);
+  if (d.do_switch) {
+    auto line = target_cmdline(v, d.attempt);
+    if (!line.ok()) {
+      r.problems.push_back(line.error().describe());
+    } else {
+      auto facts = gather_preflight_facts(sys, v.target, line.value().size());
+      if (!facts.ok()) return facts.error();
+      for (const auto& c : run_preflight(facts.value()))
+        if (!c.ok && c.name != "kexec support" && c.name != "lockdown" && c.name != "kexec_load_disabled" &&
+            c.name != "memory")
+          r.problems.push_back(c.name + ": " + c.detail);
+    }
+  }
+  // Checks of the running kernel (kexec support, lockdown, memory) say
+  // nothing about the next provider boot; `sckl check` shows them.
+  r.will_switch = d.do_switch && r.problems.empty();
+  if (r.will_switch) r.summary = "the next boot on the provider's kernel switches into " + r.target;
+  else if (!r.problems.empty()) r.summary = r.target + " is not ready to boot: " + r.problems.front();
+  else r.summary = "the next boot stays on the provider's kernel: " + d.reason;
+  return r;
+}
+
+Result<ArmReport> arm(System& sys) {
+  auto r = plan_arm(sys);
+  if (!r.ok()) return r.error();
+  if (r.value().will_switch) log_info(r.value().summary);
+  else log_warning(r.value().summary);
+  auto loaded = path_exists(sys, "/sys/kernel/kexec_loaded");
+  if (!loaded.ok()) return loaded.error();
+  if (loaded.value()) {
+    auto flag = sys.read_file("/sys/kernel/kexec_loaded");
+    if (!flag.ok()) return flag.error();
+    if (flag.value().starts_with("1")) {
+      Command unload({"kexec", "-u"}, std::chrono::seconds(30));
+      auto u = sys.run(unload);
+      if (!u.ok()) return u.error();
+      if (u.value().exit_code != 0) return command_failed(unload, u.value());
+      log_info("unloaded the kexec kernel that was loaded: it may not be the target any more");
+    }
+  }
+  return r;
+}
+
+int kernel_hook_main(KernelHook hook, int argc, char** argv) {
+  const char* name = hook == KernelHook::PostInst   ? "/etc/kernel/postinst.d/zz-sckl"
+                     : hook == KernelHook::PostRm   ? "/etc/kernel/postrm.d/zz-sckl"
+                                                    : "/etc/initramfs/post-update.d/sckl";
+  const int max_args = hook == KernelHook::InitramfsPostUpdate ? 2 : 2;
+  if (argc < 2 || argc - 1 > max_args) {
+    log_error(std::string(name) + ": usage: " + name + " VERSION " +
+              (hook == KernelHook::InitramfsPostUpdate ? "INITRD" : "[IMAGE]") +
+              " (run by the kernel packages and update-initramfs)");
+    return 2;
+  }
+  std::string version = argv[1];
+  if (!is_valid_kernel_version(version)) {
+    log_error(std::string(name) + ": '" + version + "' is not a kernel version");
+    return 2;
+  }
+  auto sys = RealSystem::from_environment();
+  auto r = arm(*sys);
+  if (!r.ok()) {
+    log_warning(std::string(name) + " " + version + ": " + r.error().describe());
+    log_warning("the kernel package is not affected; run 'sckl check' once the cause is fixed");
+  }
+  return 0;
+}
+
+}  // namespace sckl

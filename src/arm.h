@@ -1,0 +1,37 @@
+// Re-arming after a kernel package, an initrd rebuild or a change of the
+// choices: recompute the target, run the preflight, say what the next
+// provider boot will do, and never leave a stale kernel loaded. Used by the
+// kernel hooks and `sckl arm`.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "error.h"
+#include "switch.h"
+#include "system.h"
+
+namespace sckl {
+
+struct ArmReport {
+  std::string target;    // "" when none
+  bool will_switch = false;
+  std::string summary;   // one line for the admin
+  std::vector<std::string> problems;
+};
+
+// Dry run of the next provider boot's decision (no state is written).
+Result<ArmReport> plan_arm(System& sys);
+
+// plan_arm, log the summary, and unload a loaded kexec kernel (it would be
+// a stale one: sckl loads right before executing).
+Result<ArmReport> arm(System& sys);
+
+// Kernel hooks: /etc/kernel/postinst.d/zz-sckl VERSION [IMAGE],
+// /etc/kernel/postrm.d/zz-sckl VERSION [IMAGE],
+// /etc/initramfs/post-update.d/sckl VERSION INITRD. A hook never fails a
+// kernel package: problems are warnings and exit 0; only wrong usage exits 2.
+enum class KernelHook { PostInst, PostRm, InitramfsPostUpdate };
+int kernel_hook_main(KernelHook hook, int argc, char** argv);
+
+}  // namespace sckl

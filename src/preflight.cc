@@ -1,0 +1,126 @@
+#include "preflight.h"
+
+#include <sstream>
+
+namespace sckl {
+
+bool lockdown_forbids_kexec_load(const std::string& lockdown) {
+  return lockdown.find("[integrity]") != std::string::npos ||
+         lockdown.find("[confidentiality]") != std::string::npos;
+}
+
+bool is_bzimage(const std::string& head) { return head.size() >= 0x206 && head.compare(0x202, 4, "HdrS") == 0; }
+
+std::vector<PreflightCheck> run_preflight(const PreflightFacts& f) {
+  std::vector<PreflightCheck> out;
+  auto add = [&](std::string name, bool ok, std::string detail) { out.push_back({std::move(name), ok, std::move(detail)}); };
+  add("kexec support", f.kexec_supported,
+      f.kexec_supported ? "the running kernel has kexec"
+                        : "the running kernel was built without kexec (no /sys/kernel/kexec_loaded); sckl cannot "
+                          "switch on this provider kernel");
+  const bool disabled = f.kexec_load_disabled.starts_with("1");
+  add("kexec_load_disabled", !disabled,
+      disabled ? "/proc/sys/kernel/kexec_load_disabled is 1: kexec is switched off until the next boot; find what "
+                 "sets it (sysctl.d) and remove that"
+               : "kexec is allowed");
+  const bool locked = lockdown_forbids_kexec_load(f.lockdown);
+  add("lockdown", !locked,
+      locked ? "kernel lockdown (" + f.lockdown + ") allows only signed kernels through kexec_file_load; "
+                   "sckl uses kexec_load"
+             : "no lockdown");
+  add("image format", is_bzimage(f.image_head),
+      is_bzimage(f.image_head) ? "x86 bzImage" : "the kernel image is not an x86 bzImage; reinstall the kernel package");
+  add("initrd", f.initrd_present && f.initrd_size > 0,
+      !f.initrd_present ? "the initrd is missing; run 'update-initramfs -c -k VERSION'"
+      : f.initrd_size == 0 ? "the initrd is empty; run 'update-initramfs -u -k VERSION'"
+                           : "present");
+  add("initrd built for this version", f.initrd_recorded,
+      f.initrd_recorded ? "initramfs-tools built it"
+                        : "initramfs-tools has no record of building it (/var/lib/initramfs-tools/VERSION); run "
+                          "'update-initramfs -u -k VERSION'");
+  // The new kernel and initrd are copied into memory while the old kernel
+  // still runs; keep a margin for the decompressed kernel and the kernel's
+  // own needs.
+  const unsigned long long need_kib = (f.image_size + f.initrd_size) * 2 / 1024 + 64 * 1024;
+  const bool mem_ok = f.mem_available_kib >= need_kib;
+  add("memory", mem_ok,
+      std::to_string(f.mem_available_kib / 1024) + " MiB available, " + std::to_string(need_kib / 1024) +
+          " MiB needed" + (mem_ok ? "" : "; free memory or use a smaller initrd (MODULES=dep in initramfs.conf)"));
+  const bool len_ok = f.cmdline_length + 1 <= 2048;
+  add("command line length", len_ok,
+      std::to_string(f.cmdline_length) + " bytes" + (len_ok ? "" : ", over 2047; shorten extra_cmdline"));
+  return out;
+}
+
+bool preflight_passed(const std::vector<PreflightCheck>& checks) {
+  for (const auto& c : checks)
+    if (!c.ok) return false;
+  return true;
+}
+
+Status preflight_status(const std::vector<PreflightCheck>& checks, const std::string& version) {
+  for (const auto& c : checks) {
+    if (c.ok) continue;
+    std::string detail = c.detail;
+    for (auto pos = detail.find("VERSION"); pos != std::string::npos; pos = detail.find("VERSION"))
+      detail.replace(pos, 7, version);
+    return Error{"cannot switch into " + version + ": " + c.name + " check failed", EINVAL, detail};
+  }
+  return {};
+}
+
+namespace {
+
+Result<std::string> read_if_present(System& sys, const std::string& path) {
+  auto e = path_exists(sys, path);
+  if (!e.ok()) return e.error();
+  if (!e.value()) return std::string();
+  return sys.read_file(path);
+}
+
+unsigned long long meminfo_kib(const std::string& meminfo, const std::string& key) {
+  std::istringstream in(meminfo);
+  std::string k;
+  unsigned long long v = 0;
+  std::string unit;
+  while (in >> k >> v >> unit)
+    if (k == key + ":") return v;
+  return 0;
+}
+
+}  // namespace
+
+Result<PreflightFacts> gather_preflight_facts(System& sys, const InstalledKernel& kernel, size_t cmdline_length) {
+  PreflightFacts f;
+  auto disabled = read_if_present(sys, "/proc/sys/kernel/kexec_load_disabled");
+  if (!disabled.ok()) return disabled.error();
+  f.kexec_load_disabled = disabled.value();
+  auto loaded = path_exists(sys, "/sys/kernel/kexec_loaded");
+  if (!loaded.ok()) return loaded.error();
+  f.kexec_supported = loaded.value();
+  auto lockdown = read_if_present(sys, "/sys/kernel/security/lockdown");
+  if (!lockdown.ok()) return lockdown.error();
+  f.lockdown = lockdown.value();
+  while (!f.lockdown.empty() && f.lockdown.back() == '\n') f.lockdown.pop_back();
+  // Reading the whole image is cheap next to loading it (kexec reads it anyway).
+  auto image = sys.read_file(kernel.image);
+  if (!image.ok()) return image.error();
+  f.image_size = image.value().size();
+  f.image_head = image.value().substr(0, 1024);
+  f.initrd_present = kernel.has_initrd;
+  if (kernel.has_initrd) {
+    auto initrd = sys.stat(kernel.initrd);
+    if (!initrd.ok()) return initrd.error();
+    f.initrd_size = initrd.value().size;
+  }
+  auto recorded = path_exists(sys, "/var/lib/initramfs-tools/" + kernel.version);
+  if (!recorded.ok()) return recorded.error();
+  f.initrd_recorded = recorded.value();
+  auto meminfo = sys.read_file("/proc/meminfo");
+  if (!meminfo.ok()) return meminfo.error();
+  f.mem_available_kib = meminfo_kib(meminfo.value(), "MemAvailable");
+  f.cmdline_length = cmdline_length;
+  return f;
+}
+
+}  // namespace sckl

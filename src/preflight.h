@@ -1,0 +1,50 @@
+// Preflight: can this machine switch into that kernel? Run by `sckl check`,
+// by every arm (kernel hooks, `sckl arm`) and by the switch itself. Each
+// failed check names the thing and what to do; a kernel that fails one is
+// never loaded.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "error.h"
+#include "kernels.h"
+#include "system.h"
+
+namespace sckl {
+
+struct PreflightCheck {
+  std::string name;    // "kexec_load_disabled", "image format", ...
+  bool ok = false;
+  std::string detail;  // what was found; for a failure, what to do
+};
+
+struct PreflightFacts {
+  std::string kexec_load_disabled;  // /proc/sys/kernel/kexec_load_disabled ("" when missing)
+  bool kexec_supported = false;     // /sys/kernel/kexec_loaded exists (CONFIG_KEXEC)
+  std::string lockdown;             // /sys/kernel/security/lockdown ("" when missing)
+  std::string image_head;           // the first 1 KiB of the kernel image
+  bool initrd_present = false;
+  unsigned long long initrd_size = 0;
+  unsigned long long image_size = 0;
+  bool initrd_recorded = false;     // initramfs-tools' /var/lib/initramfs-tools/VERSION
+  unsigned long long mem_available_kib = 0;  // /proc/meminfo MemAvailable
+  size_t cmdline_length = 0;
+};
+
+// The checks as plain data decisions. All must pass to switch.
+std::vector<PreflightCheck> run_preflight(const PreflightFacts& facts);
+bool preflight_passed(const std::vector<PreflightCheck>& checks);
+// The first failure as an Error (for arm and the switch).
+Status preflight_status(const std::vector<PreflightCheck>& checks, const std::string& version);
+
+// Whether `lockdown` (the sysfs text, "none [integrity] confidentiality")
+// forbids kexec_load(2) (then only signed kexec_file_load works).
+bool lockdown_forbids_kexec_load(const std::string& lockdown);
+// An x86 bzImage: "HdrS" at offset 0x202.
+bool is_bzimage(const std::string& head);
+
+// Reads the facts from the running machine for `kernel`.
+Result<PreflightFacts> gather_preflight_facts(System& sys, const InstalledKernel& kernel, size_t cmdline_length);
+
+}  // namespace sckl

@@ -1,0 +1,230 @@
+#include "switch.h"
+
+#include "cmdline.h"
+#include "log.h"
+#include "nic.h"
+#include "paths.h"
+#include "preflight.h"
+#include "process.h"
+#include "rootfs.h"
+
+namespace sckl {
+namespace {
+
+std::string trim_nl(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+  return s;
+}
+
+Result<ConfigFile> current_config(System& sys) {
+  auto present = path_exists(sys, paths::kConfigFile);
+  if (!present.ok()) return present.error();
+  std::string text = ConfigFile::default_text();
+  if (present.value()) {
+    auto t = sys.read_file(paths::kConfigFile);
+    if (!t.ok()) return t.error();
+    text = t.value();
+  }
+  return ConfigFile::parse(text, sys.display(paths::kConfigFile));
+}
+
+int configured_tries(const ConfigFile& config) {
+  std::string t = config.get(kKeyTries).value_or("2");
+  if (t.size() == 1 && t[0] >= '1' && t[0] <= '9') return t[0] - '0';
+  log_warning("tries = " + t + " in " + std::string(paths::kConfigFile) + " is not 1-9; using 2");
+  return 2;
+}
+
+bool yes(const std::string& v) { return v == "yes" || v == "true" || v == "1"; }
+
+// Runs `mount -o remount,MODE /`.
+Status remount_root(System& sys, const char* mode) {
+  Command cmd({"mount", "-o", std::string("remount,") + mode, "/"}, std::chrono::seconds(30));
+  auto r = sys.run(cmd);
+  if (!r.ok()) return r.error();
+  if (r.value().exit_code != 0) return command_failed(cmd, r.value());
+  return {};
+}
+
+Result<bool> root_read_only(System& sys) {
+  auto mi = sys.read_file(paths::kMountInfo);
+  if (!mi.ok()) return mi.error();
+  auto m = find_root_mount(mi.value(), sys.display(paths::kMountInfo));
+  if (!m.ok()) return m.error();
+  return m.value().read_only;
+}
+
+Status say_loudly(System& sys, const std::string& reason) {
+  log_warning(reason);
+  SCKL_TRY(sys.make_dir(paths::kMotdDir, 0755));
+  return sys.write_file(paths::kMotd,
+                        "sckl: this server runs the provider's kernel: " + reason + "\nsckl: see 'sckl status'.\n",
+                        0644);
+}
+
+}  // namespace
+
+Result<BootState> load_boot_state(System& sys) {
+  auto present = path_exists(sys, paths::kBootState);
+  if (!present.ok()) return present.error();
+  if (!present.value()) return BootState{};
+  auto text = sys.read_file(paths::kBootState);
+  if (!text.ok()) return text.error();
+  return BootState::parse(text.value(), sys.display(paths::kBootState));
+}
+
+Status store_boot_state(System& sys, const BootState& state) {
+  auto ro = root_read_only(sys);
+  // Outside a booted system (tests, --root) there may be no mountinfo: then
+  // just write.
+  const bool remount = ro.ok() && ro.value() && sys.root() == "/";
+  if (remount) SCKL_TRY(remount_root(sys, "rw"));
+  Status st = sys.make_dir(paths::kStateDir, 0755);
+  if (st.ok()) st = sys.write_file(paths::kBootState, state.serialize(), 0644);
+  if (remount) {
+    Status back = remount_root(sys, "ro");
+    if (st.ok() && !back.ok()) return back;
+  }
+  return st;
+}
+
+Result<SwitchView> read_switch_view(System& sys) {
+  SwitchView v;
+  auto cmdline = sys.read_file(paths::kProcCmdline);
+  if (!cmdline.ok()) return cmdline.error().with_hint("is /proc mounted?");
+  v.cmdline = trim_nl(cmdline.value());
+  auto rel = sys.read_file(paths::kOsRelease);
+  if (!rel.ok()) return rel.error();
+  v.running_version = trim_nl(rel.value());
+  auto config = current_config(sys);
+  if (!config.ok()) return config.error();
+  v.config = config.value();
+
+  auto words = split_kernel_cmdline(v.cmdline);
+  SwitchFacts& f = v.facts;
+  f.running_version = v.running_version;
+  f.marker_on_cmdline = cmdline_has_key(words, kBootMarker);
+  f.tries = configured_tries(v.config);
+  auto flag = path_exists(sys, paths::kDisabledFlag);
+  if (!flag.ok()) return flag.error();
+  auto pending = path_exists(sys, paths::kFirstBootPending);
+  if (!pending.ok()) return pending.error();
+  if (cmdline_has_key(words, kDisableWord)) {
+    f.disabled = true;
+    f.disabled_why = "sckl.disable is on the kernel command line";
+  } else if (flag.value()) {
+    f.disabled = true;
+    f.disabled_why = std::string(paths::kDisabledFlag) + " exists ('sckl enable' removes it)";
+  } else if (!yes(v.config.get(kKeyAutostart).value_or("yes"))) {
+    f.disabled = true;
+    f.disabled_why = "autostart is off in " + std::string(paths::kConfigFile) + " ('sckl boot' switches by hand)";
+  } else if (pending.value()) {
+    // fstab and NIC names are fitted later in this boot; switch next boot.
+    f.disabled = true;
+    f.disabled_why = "the first-boot setup of this image has not run yet";
+  }
+
+  auto kernels = list_installed_kernels(sys);
+  if (!kernels.ok()) return kernels.error();
+  v.kernels = kernels.value();
+  auto target = choose_target(v.kernels, v.config.get(kKeyTargetKernel).value_or("newest"));
+  if (target.ok()) {
+    v.target = target.value();
+    f.target = v.target.version;
+  } else {
+    f.no_target_why = target.error().describe();
+  }
+
+  auto state = load_boot_state(sys);
+  if (state.ok()) {
+    v.state = state.value();
+  } else {
+    v.state_error = state.error().describe();
+    // Without a trustworthy count the switch could loop into a bad kernel.
+    f.disabled = true;
+    f.disabled_why = v.state_error;
+  }
+  return v;
+}
+
+Result<std::string> target_cmdline(const SwitchView& view, int attempt) {
+  CmdlineSpec spec;
+  spec.provider_cmdline = view.cmdline;
+  // Words that name the provider's boot files, not the target's.
+  spec.drop_keys = {"BOOT_IMAGE", "initrd"};
+  spec.extra = view.config.get(kKeyExtraCmdline).value_or("");
+  spec.attempt = attempt;
+  auto policy = parse_nic_policy(view.config.get(kKeyNicNames).value_or("path"));
+  spec.classic_nic_names = policy && *policy == NicPolicy::Classic;
+  return build_target_cmdline(spec);
+}
+
+Status early_switch(System& sys) {
+  auto ran = path_exists(sys, paths::kSwitchRan);
+  if (!ran.ok()) return ran.error();
+  if (ran.value()) return {};  // a daemon-reload: never switch a running system
+  // Second guard: generators run before any unit at boot, so journald's
+  // socket exists only when this is a reload of a running system.
+  auto journal = path_exists(sys, paths::kJournalSocket);
+  if (!journal.ok()) return journal.error();
+  SCKL_TRY(mark_switch_done_for_this_boot(sys, "the switch ran in this boot"));
+  if (journal.value()) {
+    log_warning("not switching: journald is already running, so this is not the start of a boot");
+    return {};
+  }
+
+  auto view_or = read_switch_view(sys);
+  if (!view_or.ok()) {
+    SCKL_TRY(say_loudly(sys, "cannot decide: " + view_or.error().describe()));
+    return view_or.error();
+  }
+  const SwitchView& view = view_or.value();
+  SwitchDecision d = decide_switch(view.state, view.facts);
+  SCKL_TRY(sys.write_file(paths::kDecision, d.reason + "\n", 0644));
+  if (!d.do_switch) {
+    if (d.state_changed) SCKL_TRY(store_boot_state(sys, d.next_state));
+    if (d.next_state.result == BootResult::Bad || !view.state_error.empty()) return say_loudly(sys, d.reason);
+    log_info(d.reason);
+    return {};
+  }
+
+  auto line = target_cmdline(view, d.attempt);
+  if (!line.ok()) return say_loudly(sys, "not switching: " + line.error().describe());
+  auto facts = gather_preflight_facts(sys, view.target, line.value().size());
+  if (!facts.ok()) return say_loudly(sys, "not switching: " + facts.error().describe());
+  auto checks = run_preflight(facts.value());
+  if (auto st = preflight_status(checks, view.target.version); !st.ok())
+    return say_loudly(sys, "not switching: " + st.error().describe());
+
+  // Load first: a kernel that does not load costs no attempt.
+  Command load({"kexec", "-l", "-i", view.target.image, "--initrd=" + view.target.initrd,
+                "--command-line=" + line.value()},
+               std::chrono::seconds(120));
+  auto loaded = sys.run(load);
+  if (!loaded.ok()) return say_loudly(sys, "not switching: " + loaded.error().describe());
+  if (loaded.value().exit_code != 0)
+    return say_loudly(sys, "not switching: " + command_failed(load, loaded.value()).describe());
+
+  SCKL_TRY(store_boot_state(sys, d.next_state));
+  log_info(d.reason);
+
+  // Leave the root file system clean: read-only and synced.
+  auto ro = root_read_only(sys);
+  const bool was_rw = ro.ok() && !ro.value();
+  if (was_rw) SCKL_TRY(remount_root(sys, "ro"));
+  Command sync({"sync"}, std::chrono::seconds(60));
+  // remount ro has flushed /; this is for other file systems.
+  if (auto synced = sys.run(sync); !synced.ok() || synced.value().exit_code != 0)
+    log_warning("sync before the switch failed; going on (the root file system is read-only)");
+  Command exec({"kexec", "-e"}, std::chrono::seconds(60));
+  auto executed = sys.run(exec);
+  // Only a failed kexec -e comes back.
+  if (was_rw) {
+    if (auto back = remount_root(sys, "rw"); !back.ok()) log_warning(back.error().describe());
+  }
+  Error failed = executed.ok() ? command_failed(exec, executed.value()) : executed.error();
+  SCKL_TRY(say_loudly(sys, "the switch into " + view.target.version + " failed: " + failed.describe()));
+  return failed;
+}
+
+}  // namespace sckl

@@ -1,0 +1,48 @@
+// The early switch: on the provider's kernel, from a systemd generator
+// (before any unit runs, root still mounted as the provider's initrd left
+// it), choose the target, count the attempt, load it with kexec and execute
+// it. Everything it reads and does goes through System, so the whole path is
+// tested with a fake; only hooks/switch_generator.cc runs it for real.
+#pragma once
+
+#include <string>
+
+#include "boot_state.h"
+#include "config.h"
+#include "error.h"
+#include "kernels.h"
+#include "switch_marker.h"
+#include "system.h"
+
+namespace sckl {
+
+// What the switch (and `sckl status`) sees on this machine now.
+struct SwitchView {
+  std::string cmdline;          // /proc/cmdline
+  std::string running_version;  // uname -r
+  ConfigFile config;
+  std::vector<InstalledKernel> kernels;
+  BootState state;
+  std::string state_error;      // a damaged boot-state file (then no switch)
+  SwitchFacts facts;
+  InstalledKernel target;       // valid when facts.target is not empty
+};
+
+Result<SwitchView> read_switch_view(System& sys);
+
+// The target's command line for `attempt` (provider line, drops, extras,
+// classic NIC names, panic, marker).
+Result<std::string> target_cmdline(const SwitchView& view, int attempt);
+
+// Reads and writes the boot-state record (atomic). Writing makes a
+// read-only root writable for the moment of the write.
+Result<BootState> load_boot_state(System& sys);
+Status store_boot_state(System& sys, const BootState& state);
+
+// The generator's work. Runs at most once per boot (/run/sckl/switch-ran).
+// Returns when it did not switch (the boot goes on on the provider kernel);
+// on success kexec -e does not return.
+Status early_switch(System& sys);
+
+
+}  // namespace sckl

@@ -1,0 +1,97 @@
+#include "preflight.h"
+
+#include <gtest/gtest.h>
+
+#include "fake_system.h"
+
+namespace sckl {
+namespace {
+
+std::string bzimage() {
+  std::string head(0x400, '\0');
+  head.replace(0x202, 4, "HdrS");
+  return head;
+}
+
+PreflightFacts good_facts() {
+  PreflightFacts f;
+  f.kexec_load_disabled = "0\n";
+  f.kexec_supported = true;
+  f.lockdown = "[none] integrity confidentiality";
+  f.image_head = bzimage();
+  f.image_size = 8 << 20;
+  f.initrd_present = true;
+  f.initrd_size = 30 << 20;
+  f.initrd_recorded = true;
+  f.mem_available_kib = 900 * 1024;
+  f.cmdline_length = 100;
+  return f;
+}
+
+const PreflightCheck& check(const std::vector<PreflightCheck>& cs, const std::string& name) {
+  for (const auto& c : cs)
+    if (c.name == name) return c;
+  static PreflightCheck none{"<missing>", false, ""};
+  ADD_FAILURE() << "no check " << name;
+  return none;
+}
+
+TEST(Preflight, AllGoodPasses) {
+  auto cs = run_preflight(good_facts());
+  EXPECT_TRUE(preflight_passed(cs));
+  EXPECT_TRUE(preflight_status(cs, "6.1.0-56-amd64").ok());
+  EXPECT_EQ(cs.size(), 8u);
+}
+
+TEST(Preflight, EachFailureIsNamedWithWhatToDo) {
+  struct Case {
+    const char* check;
+    void (*breakit)(PreflightFacts&);
+    const char* advice;
+  } cases[] = {
+      {"kexec support", [](PreflightFacts& f) { f.kexec_supported = false; }, "without kexec"},
+      {"kexec_load_disabled", [](PreflightFacts& f) { f.kexec_load_disabled = "1\n"; }, "sysctl"},
+      {"lockdown", [](PreflightFacts& f) { f.lockdown = "none [integrity] confidentiality"; }, "signed"},
+      {"image format", [](PreflightFacts& f) { f.image_head = std::string(0x400, 'x'); }, "reinstall"},
+      {"initrd", [](PreflightFacts& f) { f.initrd_present = false; }, "update-initramfs -c -k 6.1.0-56-amd64"},
+      {"initrd", [](PreflightFacts& f) { f.initrd_size = 0; }, "empty"},
+      {"initrd built for this version", [](PreflightFacts& f) { f.initrd_recorded = false; }, "update-initramfs"},
+      {"memory", [](PreflightFacts& f) { f.mem_available_kib = 50 * 1024; }, "MiB needed"},
+      {"command line length", [](PreflightFacts& f) { f.cmdline_length = 2048; }, "extra_cmdline"},
+  };
+  for (const auto& c : cases) {
+    auto f = good_facts();
+    c.breakit(f);
+    auto cs = run_preflight(f);
+    EXPECT_FALSE(check(cs, c.check).ok) << c.check;
+    EXPECT_FALSE(preflight_passed(cs)) << c.check;
+    auto st = preflight_status(cs, "6.1.0-56-amd64");
+    ASSERT_FALSE(st.ok()) << c.check;
+    EXPECT_NE(st.error().message.find(c.check), std::string::npos) << c.check;
+    EXPECT_NE(st.error().hint.find(c.advice), std::string::npos) << c.check << ": " << st.error().hint;
+  }
+}
+
+TEST(Preflight, GathersFromProcSysAndBoot) {
+  testing::FakeSystem s;
+  s.put_file("/proc/sys/kernel/kexec_load_disabled", "0\n");
+  s.put_file("/sys/kernel/kexec_loaded", "0\n");
+  s.put_file("/proc/meminfo", "MemTotal:        1000000 kB\nMemAvailable:     800000 kB\n");
+  s.put_file("/boot/vmlinuz-6.1.0-56-amd64", bzimage());
+  s.put_file("/boot/initrd.img-6.1.0-56-amd64", "initrd-bytes");
+  s.put_file("/var/lib/initramfs-tools/6.1.0-56-amd64", "sha1");
+  s.put_dir("/lib/modules/6.1.0-56-amd64");
+  auto ks = list_installed_kernels(s);
+  ASSERT_TRUE(ks.ok());
+  auto f = gather_preflight_facts(s, ks.value().at(0), 120);
+  ASSERT_TRUE(f.ok()) << f.error().describe();
+  EXPECT_TRUE(f.value().kexec_supported);
+  EXPECT_EQ(f.value().lockdown, "");
+  EXPECT_EQ(f.value().initrd_size, 12u);
+  EXPECT_EQ(f.value().mem_available_kib, 800000u);
+  EXPECT_TRUE(f.value().initrd_recorded);
+  EXPECT_TRUE(preflight_passed(run_preflight(f.value())));
+}
+
+}  // namespace
+}  // namespace sckl

@@ -1,0 +1,251 @@
+// The early switch end to end on a FakeSystem: what it runs, what it
+// records, and when it refuses. kexec is a scripted fake here; nothing in
+// the unit tests can switch this machine.
+#include "switch.h"
+
+#include <gtest/gtest.h>
+
+#include "fake_system.h"
+#include "paths.h"
+
+namespace sckl {
+namespace {
+
+using testing::FakeSystem;
+
+std::string bzimage() {
+  std::string head(0x400, '\0');
+  head.replace(0x202, 4, "HdrS");
+  return head;
+}
+
+struct Machine {
+  FakeSystem s;
+  int kexec_load_exit = 0;
+  bool exec_returns = true;  // a real kexec -e never returns; here it "fails" so the test goes on
+  std::vector<std::string> mounts;
+
+  Machine() {
+    s.put_file("/proc/cmdline", "root=/dev/vda console=ttyS0\n");
+    s.put_file("/proc/sys/kernel/osrelease", "6.1.0-47-cloud-amd64\n");
+    s.put_file("/proc/sys/kernel/kexec_load_disabled", "0\n");
+    s.put_file("/sys/kernel/kexec_loaded", "0\n");
+    s.put_file("/proc/meminfo", "MemAvailable:     800000 kB\n");
+    s.put_file("/proc/self/mountinfo", "22 1 254:0 / / ro,relatime - ext4 /dev/vda rw\n");
+    add_kernel("6.1.0-56-amd64");
+    s.put_dir("/run");
+    s.put_dir("/var/lib");
+    s.put_dir("/etc/sckl");
+    s.runner = [this](const Command& c) -> Result<ProcessResult> {
+      if (c.argv[0] == "mount") {
+        mounts.push_back(c.argv[2]);
+        // Keep mountinfo in step so root_read_only() sees the change.
+        bool rw = c.argv[2] == "remount,rw";
+        s.put_file("/proc/self/mountinfo",
+                   std::string("22 1 254:0 / / ") + (rw ? "rw" : "ro") + ",relatime - ext4 /dev/vda rw\n");
+        return ProcessResult{0, "", ""};
+      }
+      if (c.argv[0] == "kexec" && c.argv[1] == "-l") return ProcessResult{kexec_load_exit, "", "kexec: load failed"};
+      if (c.argv[0] == "kexec" && c.argv[1] == "-e") return ProcessResult{1, "", "kexec: exec failed"};
+      if (c.argv[0] == "sync") return ProcessResult{0, "", ""};
+      return ProcessResult{127, "", "not found"};
+    };
+  }
+  void add_kernel(const std::string& v) {
+    s.put_file("/boot/vmlinuz-" + v, bzimage());
+    s.put_file("/boot/initrd.img-" + v, "initrd");
+    s.put_file("/var/lib/initramfs-tools/" + v, "sha");
+    s.put_dir("/lib/modules/" + v);
+  }
+  // A new boot: /run is empty again, /proc/cmdline as given.
+  void reboot(const std::string& cmdline = "root=/dev/vda console=ttyS0\n",
+              const std::string& running = "6.1.0-47-cloud-amd64") {
+    for (auto it = s.nodes.begin(); it != s.nodes.end();)
+      it = it->first.starts_with("/run/") ? s.nodes.erase(it) : std::next(it);
+    s.put_file("/proc/cmdline", cmdline);
+    s.put_file("/proc/sys/kernel/osrelease", running + "\n");
+    s.commands_run.clear();
+    mounts.clear();
+  }
+  std::vector<std::string> kexec_load_argv() const {
+    for (const auto& c : s.commands_run)
+      if (c[0] == "kexec" && c[1] == "-l") return c;
+    return {};
+  }
+  bool executed() const {
+    for (const auto& c : s.commands_run)
+      if (c[0] == "kexec" && c[1] == "-e") return true;
+    return false;
+  }
+  BootState state() {
+    auto st = load_boot_state(s);
+    EXPECT_TRUE(st.ok());
+    return st.ok() ? st.value() : BootState{};
+  }
+};
+
+TEST(EarlySwitch, LoadsRecordsAndExecutesTheNewestKernel) {
+  Machine m;
+  m.add_kernel("6.1.0-9-amd64");  // older by Debian order, newer by string order
+  (void)early_switch(m.s);        // "fails" only because the fake kexec -e returns
+  auto load = m.kexec_load_argv();
+  ASSERT_FALSE(load.empty());
+  EXPECT_EQ(load[3], "/boot/vmlinuz-6.1.0-56-amd64");
+  EXPECT_EQ(load[4], "--initrd=/boot/initrd.img-6.1.0-56-amd64");
+  EXPECT_EQ(load[5], "--command-line=root=/dev/vda console=ttyS0 panic=10 sckl.boot=1");
+  EXPECT_TRUE(m.executed());
+  EXPECT_EQ(m.state(), (BootState{"6.1.0-56-amd64", 1, BootResult::Indeterminate}));
+  // Root was read-only: made writable for the record only, then read-only again.
+  EXPECT_EQ(m.mounts, (std::vector<std::string>{"remount,rw", "remount,ro"}));
+}
+
+TEST(EarlySwitch, RootMountedReadWriteIsRemountedReadOnlyBeforeExec) {
+  Machine m;
+  m.s.put_file("/proc/self/mountinfo", "22 1 254:0 / / rw,relatime - ext4 /dev/vda rw\n");
+  auto st = early_switch(m.s);
+  EXPECT_FALSE(st.ok());  // the fake exec returned
+  ASSERT_FALSE(m.mounts.empty());
+  // ro before exec, rw again after the failed exec.
+  EXPECT_EQ(m.mounts, (std::vector<std::string>{"remount,ro", "remount,rw"}));
+}
+
+TEST(EarlySwitch, OncePerBootSoADaemonReloadNeverSwitches) {
+  Machine m;
+  (void)early_switch(m.s);
+  m.s.commands_run.clear();
+  ASSERT_TRUE(early_switch(m.s).ok());
+  EXPECT_TRUE(m.s.commands_run.empty());
+}
+
+TEST(EarlySwitch, NeverOnARunningSystemEvenWithoutTheMarker) {
+  Machine m;
+  m.s.put_file(paths::kJournalSocket, "");  // journald is up: this is a daemon-reload
+  ASSERT_TRUE(early_switch(m.s).ok());
+  EXPECT_TRUE(m.kexec_load_argv().empty());
+  EXPECT_TRUE(m.s.has(paths::kSwitchRan));
+}
+
+TEST(SwitchMarker, SetOnlyOnABootedSystem) {
+  FakeSystem s;
+  ASSERT_TRUE(mark_switch_done_if_booted(s, "x").ok());
+  EXPECT_FALSE(s.has(paths::kSwitchRan));  // no /run/systemd/system: an image
+  s.put_dir("/run/systemd/system");
+  ASSERT_TRUE(mark_switch_done_if_booted(s, "installed").ok());
+  EXPECT_EQ(s.content(paths::kSwitchRan), "installed\n");
+}
+
+TEST(EarlySwitch, LoopGuardOnTheTarget) {
+  Machine m;
+  m.reboot("root=/dev/vda panic=10 sckl.boot=1\n", "6.1.0-56-amd64");
+  ASSERT_TRUE(early_switch(m.s).ok());
+  EXPECT_TRUE(m.kexec_load_argv().empty());
+  EXPECT_NE(m.s.content(paths::kDecision).find("already the switched one"), std::string::npos);
+}
+
+TEST(EarlySwitch, UnconfirmedTargetIsTriedTwiceThenTheProviderStaysAndSaysSo) {
+  Machine m;
+  (void)early_switch(m.s);
+  m.reboot();
+  (void)early_switch(m.s);
+  EXPECT_EQ(m.state().attempts, 2);
+  m.reboot();
+  ASSERT_TRUE(early_switch(m.s).ok());
+  EXPECT_TRUE(m.kexec_load_argv().empty());
+  EXPECT_EQ(m.state().result, BootResult::Bad);
+  EXPECT_NE(m.s.content(paths::kMotd).find("did not confirm 2 boots"), std::string::npos);
+  // A newer kernel lands: counting starts again.
+  m.add_kernel("6.1.0-57-amd64");
+  m.reboot();
+  (void)early_switch(m.s);
+  EXPECT_EQ(m.state(), (BootState{"6.1.0-57-amd64", 1, BootResult::Indeterminate}));
+}
+
+TEST(EarlySwitch, AFailedLoadCostsNoAttemptAndIsReported) {
+  Machine m;
+  m.kexec_load_exit = 1;
+  ASSERT_TRUE(early_switch(m.s).ok());
+  EXPECT_FALSE(m.executed());
+  EXPECT_EQ(m.state(), BootState{});
+  EXPECT_NE(m.s.content(paths::kMotd).find("kexec: load failed"), std::string::npos);
+}
+
+TEST(EarlySwitch, KillSwitchesAndFirstBootPending) {
+  struct Case {
+    const char* what;
+    void (*setup)(Machine&);
+  } cases[] = {
+      {"sckl.disable", [](Machine& m) { m.s.put_file("/proc/cmdline", "root=/dev/vda sckl.disable\n"); }},
+      {"/etc/sckl/disabled", [](Machine& m) { m.s.put_file(paths::kDisabledFlag, ""); }},
+      {"autostart", [](Machine& m) { m.s.put_file(paths::kConfigFile, "autostart = no\n"); }},
+      {"first-boot", [](Machine& m) { m.s.put_file(paths::kFirstBootPending, ""); }},
+  };
+  for (const auto& c : cases) {
+    Machine m;
+    c.setup(m);
+    ASSERT_TRUE(early_switch(m.s).ok()) << c.what;
+    EXPECT_TRUE(m.kexec_load_argv().empty()) << c.what;
+    EXPECT_NE(m.s.content(paths::kDecision).find(c.what), std::string::npos)
+        << c.what << ": " << m.s.content(paths::kDecision);
+  }
+}
+
+TEST(EarlySwitch, PreflightFailureNeverLoads) {
+  Machine m;
+  m.s.put_file("/proc/sys/kernel/kexec_load_disabled", "1\n");
+  ASSERT_TRUE(early_switch(m.s).ok());
+  EXPECT_TRUE(m.kexec_load_argv().empty());
+  EXPECT_NE(m.s.content(paths::kMotd).find("kexec_load_disabled"), std::string::npos);
+}
+
+TEST(EarlySwitch, DamagedCountStaysOnTheProvider) {
+  Machine m;
+  m.s.put_file(paths::kBootState, "attempts=lots\n");
+  ASSERT_TRUE(early_switch(m.s).ok());
+  EXPECT_TRUE(m.kexec_load_argv().empty());
+  EXPECT_NE(m.s.content(paths::kMotd).find(paths::kBootState), std::string::npos);
+}
+
+TEST(EarlySwitch, MissingProcCmdlineIsAnErrorNamingIt) {
+  Machine m;
+  m.s.nodes.erase("/proc/cmdline");
+  auto st = early_switch(m.s);
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.error().message.find("/proc/cmdline"), std::string::npos);
+  EXPECT_TRUE(m.kexec_load_argv().empty());
+}
+
+TEST(EarlySwitch, ExtraWordsAndClassicNicNamesReachTheCommandLine) {
+  Machine m;
+  m.s.put_file(paths::kConfigFile, "extra_cmdline = quiet mitigations=auto\nnic_names = classic\n");
+  m.s.put_file("/proc/cmdline", "BOOT_IMAGE=/provider root=/dev/vda initrd=/p.img\n");
+  (void)early_switch(m.s);
+  auto load = m.kexec_load_argv();
+  ASSERT_FALSE(load.empty());
+  EXPECT_EQ(load[5], "--command-line=root=/dev/vda quiet mitigations=auto net.ifnames=0 panic=10 sckl.boot=1");
+}
+
+// Power lost at every call of the switch: the record is whole, and booting
+// again (without faults) ends on the target or, after `tries`, on the
+// provider kernel.
+TEST(EarlySwitch, FailingEveryCallInTurnStillConverges) {
+  int cases = 0;
+  for (int n = 1;; ++n) {
+    Machine m;
+    m.s.fail_call(n, EIO);
+    (void)early_switch(m.s);
+    if (!m.s.fault_hit()) break;
+    ++cases;
+    auto st = load_boot_state(m.s);
+    ASSERT_TRUE(st.ok()) << "torn boot-state after call " << n;
+    for (int boot = 0; boot < 4; ++boot) {
+      m.reboot();
+      (void)early_switch(m.s);
+    }
+    EXPECT_EQ(m.state().result, BootResult::Bad) << "call " << n;
+  }
+  EXPECT_GT(cases, 20);
+  std::printf("figure: early switch fault cases run: %d\n", cases);
+}
+
+}  // namespace
+}  // namespace sckl
