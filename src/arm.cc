@@ -26,11 +26,14 @@ Result<ArmReport> plan_arm(System& sys) {
       r.problems.push_back(line.error().describe());
     } else {
       auto facts = gather_preflight_facts(sys, v.target, line.value().size());
-      if (!facts.ok()) return facts.error();
-      for (const auto& c : run_preflight(facts.value()))
+      if (!facts.ok()) {
+        r.problems.push_back(facts.error().describe());
+      } else {
+        for (const auto& c : run_preflight(facts.value()))
         if (!c.ok && c.name != "kexec support" && c.name != "lockdown" && c.name != "kexec_load_disabled" &&
             c.name != "memory")
-          r.problems.push_back(c.name + ": " + c.detail);
+            r.problems.push_back(c.name + ": " + c.detail);
+      }
     }
   }
   // Checks of the running kernel (kexec support, lockdown, memory) say

@@ -1,17 +1,22 @@
 #include "cli.h"
 
 #include <cstring>
-#include <functional>
 #include <iostream>
 #include <string>
 #include <vector>
 
+#include "arm.h"
+#include "boot_state.h"
+#include "cmdline.h"
+#include "config.h"
 #include "log.h"
 #include "manifest.h"
 #include "paths.h"
+#include "preflight.h"
 #include "process.h"
 #include "setup.h"
 #include "sha256.h"
+#include "switch.h"
 
 namespace sckl {
 namespace {
@@ -25,12 +30,15 @@ struct Options {
   std::string root = "/";
   bool json = false;
   bool first_boot = false;
+  bool boot = false;
   std::vector<std::string> args;
 };
 
 struct Verb {
   const char* name;
+  const char* usage;    // arguments after the verb
   const char* summary;
+  int min_args, max_args;
   int (*run)(const Options&);
 };
 
@@ -63,22 +71,23 @@ int report(const Status& st) {
   return kExitFailed;
 }
 
+// Verbs that act on the running machine's kernel cannot act on an image.
+bool refuse_foreign_root(const Options& o, const char* verb) {
+  if (o.root == "/") return false;
+  log_error(std::string("'") + verb + "' acts on the running machine and cannot act on --root " + o.root);
+  return true;
+}
+
 int cmd_setup(const Options& o) {
-  if (o.root != "/") {
-    // The setup reads the running machine (/proc, /sys, blkid): under
-    // another root it would describe this host, not the image.
-    log_error("'setup' describes the running machine and cannot act on --root " + o.root +
-              "; in an image it runs on the first boot by itself (sckl-setup.service)");
-    return kExitUsage;
-  }
+  if (refuse_foreign_root(o, "setup")) return kExitUsage;
   RealSystem sys(o.root);
-  if (o.first_boot && o.root == "/") {
+  if (o.first_boot) {
     // On an image's first boot / may still be read-only (no fstab entry
     // yet): make it writable for the edit; the new entry keeps it so.
-    auto r = sys.run(Command{{"mount", "-o", "remount,rw", "/"}, std::chrono::seconds(30), {}});
+    Command remount({"mount", "-o", "remount,rw", "/"}, std::chrono::seconds(30));
+    auto r = sys.run(remount);
     if (!r.ok()) return report(r.error());
-    if (r.value().exit_code != 0)
-      return report(command_failed(Command{{"mount", "-o", "remount,rw", "/"}, {}, {}}, r.value()));
+    if (r.value().exit_code != 0) return report(command_failed(remount, r.value()));
   }
   return report(setup_machine(sys));
 }
@@ -99,6 +108,14 @@ const char* file_state(System& sys, const FileChange& f) {
   return "changed-by-admin";
 }
 
+std::string read_trimmed(System& sys, const std::string& path) {
+  auto r = sys.read_file(path);
+  if (!r.ok()) return {};
+  std::string s = r.value();
+  while (!s.empty() && s.back() == '\n') s.pop_back();
+  return s;
+}
+
 int cmd_status(const Options& o) {
   RealSystem sys(o.root);
   auto m = load_manifest(sys);
@@ -106,9 +123,28 @@ int cmd_status(const Options& o) {
   auto pending_or = path_exists(sys, paths::kFirstBootPending);
   if (!pending_or.ok()) return report(pending_or.error());
   const bool pending = pending_or.value();
+  auto view = read_switch_view(sys);
+  if (!view.ok()) return report(view.error());
+  const SwitchView& v = view.value();
+  auto next = plan_arm(sys);
+  if (!next.ok()) return report(next.error());
+  const bool on_target = v.facts.marker_on_cmdline;
+  const std::string this_boot = read_trimmed(sys, paths::kDecision);
+  const int tries = v.facts.tries;
   if (o.json) {
-    std::cout << "{\"version\":" << json_string(SCKL_VERSION) << ",\"first_boot_pending\":" << (pending ? "true" : "false")
-              << ",\"changes\":[";
+    std::cout << "{\"version\":" << json_string(SCKL_VERSION) << ",\"running_kernel\":" << json_string(v.running_version)
+              << ",\"phase\":" << json_string(on_target ? "target" : "provider")
+              << ",\"target\":" << json_string(v.facts.target)
+              << ",\"target_problem\":" << json_string(v.facts.target.empty() ? v.facts.no_target_why : "")
+              << ",\"armed\":" << (next.value().will_switch ? "true" : "false")
+              << ",\"next_boot\":" << json_string(next.value().summary)
+              << ",\"attempts\":" << v.state.attempts << ",\"tries\":" << tries
+              << ",\"last_result\":" << json_string(boot_result_name(v.state.result))
+              << ",\"counted_kernel\":" << json_string(v.state.target)
+              << ",\"disabled\":" << (v.facts.disabled ? "true" : "false")
+              << ",\"disabled_why\":" << json_string(v.facts.disabled ? v.facts.disabled_why : "")
+              << ",\"this_boot\":" << json_string(this_boot)
+              << ",\"first_boot_pending\":" << (pending ? "true" : "false") << ",\"changes\":[";
     bool first = true;
     for (const auto& f : m.value().files) {
       std::cout << (first ? "" : ",") << "{\"path\":" << json_string(f.path)
@@ -119,14 +155,161 @@ int cmd_status(const Options& o) {
     std::cout << "]}\n";
     return kExitOk;
   }
-  std::cout << "sckl " << SCKL_VERSION << "\n";
-  if (pending) std::cout << "first boot setup: pending (fstab and NIC names are fitted on the next boot)\n";
-  if (m.value().files.empty()) std::cout << "changes: none recorded\n";
-  else std::cout << "changes (undone by 'apt purge sckl'):\n";
-  for (const auto& f : m.value().files)
-    std::cout << "  " << f.path << "  " << (f.original_sha == kAbsent ? "created" : "edited") << ", now "
-              << file_state(sys, f) << "\n";
+  std::cout << "running kernel: " << v.running_version << (on_target ? " (switched by sckl)" : " (provider's)")
+            << "\n";
+  std::cout << "target:         " << (v.facts.target.empty() ? "none: " + v.facts.no_target_why : v.facts.target)
+            << "\n";
+  std::cout << "next boot:      " << next.value().summary << "\n";
+  std::cout << "boot count:     " << boot_result_name(v.state.result);
+  if (!v.state.target.empty()) std::cout << " for " << v.state.target << ", " << v.state.attempts << " of " << tries << " unconfirmed";
+  std::cout << "\n";
+  if (v.facts.disabled) std::cout << "disabled:       " << v.facts.disabled_why << "\n";
+  if (!this_boot.empty()) std::cout << "this boot:      " << this_boot << "\n";
+  if (pending) std::cout << "first boot:     setup pending (fstab and NIC names are fitted on the next boot)\n";
+  if (m.value().files.empty()) {
+    std::cout << "changes:        none recorded\n";
+  } else {
+    std::cout << "changes (undone by 'apt purge sckl'):\n";
+    for (const auto& f : m.value().files)
+      std::cout << "  " << f.path << "  " << (f.original_sha == kAbsent ? "created" : "edited") << ", now "
+                << file_state(sys, f) << "\n";
+  }
   return kExitOk;
+}
+
+int cmd_check(const Options& o) {
+  if (refuse_foreign_root(o, "check")) return kExitUsage;
+  RealSystem sys(o.root);
+  auto view = read_switch_view(sys);
+  if (!view.ok()) return report(view.error());
+  const SwitchView& v = view.value();
+  if (v.facts.target.empty()) {
+    std::cout << "FAIL target: " << v.facts.no_target_why << "\n";
+    return kExitFailed;
+  }
+  auto line = target_cmdline(v, 1);
+  if (!line.ok()) {
+    std::cout << "FAIL command line: " << line.error().describe() << "\n";
+    return kExitFailed;
+  }
+  auto facts = gather_preflight_facts(sys, v.target, line.value().size());
+  if (!facts.ok()) return report(facts.error());
+  auto checks = run_preflight(facts.value());
+  std::cout << "target " << v.target.version << "\n";
+  for (const auto& c : checks) std::cout << (c.ok ? "ok   " : "FAIL ") << c.name << ": " << c.detail << "\n";
+  std::cout << "command line: " << line.value() << "\n";
+  return preflight_passed(checks) ? kExitOk : kExitFailed;
+}
+
+int cmd_list(const Options& o) {
+  RealSystem sys(o.root);
+  auto view = read_switch_view(sys);
+  if (!view.ok()) return report(view.error());
+  const SwitchView& v = view.value();
+  if (o.json) std::cout << "[";
+  bool first = true;
+  for (const auto& k : v.kernels) {
+    std::string state = v.state.target == k.version ? boot_result_name(v.state.result) : "none";
+    if (o.json) {
+      std::cout << (first ? "" : ",") << "{\"version\":" << json_string(k.version)
+                << ",\"bootable\":" << (k.bootable() ? "true" : "false")
+                << ",\"target\":" << (k.version == v.facts.target ? "true" : "false")
+                << ",\"running\":" << (k.version == v.running_version ? "true" : "false")
+                << ",\"boot_result\":" << json_string(state) << "}";
+    } else {
+      std::printf("%s %-32s %-9s %s%s\n", k.version == v.facts.target ? "*" : " ", k.version.c_str(),
+                  k.bootable() ? "bootable" : (k.has_initrd ? "no-modules" : "no-initrd"), state.c_str(),
+                  k.version == v.running_version ? " (running)" : "");
+    }
+    first = false;
+  }
+  if (o.json) std::cout << "]\n";
+  else if (v.kernels.empty()) std::cout << "no kernel installed in /boot\n";
+  return kExitOk;
+}
+
+int cmd_good(const Options& o) {
+  RealSystem sys(o.root);
+  return report(confirm_good(sys, o.boot));
+}
+int cmd_bad(const Options& o) {
+  RealSystem sys(o.root);
+  return report(declare_bad(sys));
+}
+int cmd_retry(const Options& o) {
+  RealSystem sys(o.root);
+  return report(retry_target(sys));
+}
+
+int cmd_enable(const Options& o) {
+  RealSystem sys(o.root);
+  auto st = sys.remove_file(paths::kDisabledFlag);
+  if (!st.ok()) return report(st);
+  log_info("switching is enabled (" + sys.display(paths::kDisabledFlag) + " removed)");
+  return kExitOk;
+}
+
+int cmd_disable(const Options& o) {
+  RealSystem sys(o.root);
+  Status st = make_parents(sys, paths::kDisabledFlag);
+  if (st.ok())
+    st = sys.write_file(paths::kDisabledFlag,
+                        "sckl does not switch kernels while this file exists; 'sckl enable' removes it.\n", 0644);
+  if (!st.ok()) return report(st);
+  log_info("switching is disabled until 'sckl enable' (" + sys.display(paths::kDisabledFlag) + ")");
+  return kExitOk;
+}
+
+int cmd_set_target(const Options& o) {
+  RealSystem sys(o.root);
+  const std::string& want = o.args[0];
+  if (want != "newest") {
+    auto kernels = list_installed_kernels(sys);
+    if (!kernels.ok()) return report(kernels.error());
+    auto chosen = choose_target(kernels.value(), want);
+    if (!chosen.ok()) return report(chosen.error());
+  }
+  auto present = path_exists(sys, paths::kConfigFile);
+  if (!present.ok()) return report(present.error());
+  std::string text = ConfigFile::default_text();
+  if (present.value()) {
+    auto t = sys.read_file(paths::kConfigFile);
+    if (!t.ok()) return report(t.error());
+    text = t.value();
+  }
+  auto config = ConfigFile::parse(text, sys.display(paths::kConfigFile));
+  if (!config.ok()) return report(config.error());
+  config.value().set(kKeyTargetKernel, want);
+  Status st = make_parents(sys, paths::kConfigFile);
+  if (st.ok()) st = sys.write_file(paths::kConfigFile, config.value().text(), 0644);
+  if (!st.ok()) return report(st);
+  log_info("target_kernel = " + want + " in " + sys.display(paths::kConfigFile));
+  auto r = arm(sys);
+  return r.ok() ? kExitOk : report(r.error());
+}
+
+int cmd_arm(const Options& o) {
+  RealSystem sys(o.root);
+  auto r = arm(sys);
+  if (!r.ok()) return report(r.error());
+  return r.value().problems.empty() ? kExitOk : kExitFailed;
+}
+
+int cmd_disarm(const Options& o) {
+  if (refuse_foreign_root(o, "disarm")) return kExitUsage;
+  RealSystem sys(o.root);
+  Command unload({"kexec", "-u"}, std::chrono::seconds(30));
+  auto r = sys.run(unload);
+  if (!r.ok()) return report(r.error());
+  if (r.value().exit_code != 0) return report(command_failed(unload, r.value()));
+  log_info("no kexec kernel is loaded; the next provider boot still switches unless 'sckl disable'");
+  return kExitOk;
+}
+
+int cmd_boot(const Options& o) {
+  if (refuse_foreign_root(o, "boot")) return kExitUsage;
+  RealSystem sys(o.root);
+  return report(manual_switch(sys));
 }
 
 int cmd_version(const Options&) {
@@ -135,21 +318,34 @@ int cmd_version(const Options&) {
 }
 
 const Verb kVerbs[] = {
-    {"status", "show what sckl changed on this system (--json for scripts)", cmd_status},
-    {"setup", "fit /etc/fstab and NIC names to this machine (run on an image's first boot)", cmd_setup},
-    {"version", "print the version", cmd_version},
-    {"help", "show this help", cmd_help},
+    {"status", "[--json]", "what runs now, what the next boot does, boot count, changes", 0, 0, cmd_status},
+    {"check", "", "preflight of the target kernel on this machine", 0, 0, cmd_check},
+    {"list", "[--json]", "installed kernels and their state", 0, 0, cmd_list},
+    {"boot", "", "switch into the target now, through 'systemctl kexec'", 0, 0, cmd_boot},
+    {"arm", "", "recompute the target and check it (kernel hooks do this)", 0, 0, cmd_arm},
+    {"disarm", "", "unload a loaded kexec kernel", 0, 0, cmd_disarm},
+    {"enable", "", "allow switching (removes /etc/sckl/disabled)", 0, 0, cmd_enable},
+    {"disable", "", "stop switching until 'sckl enable' (creates /etc/sckl/disabled)", 0, 0, cmd_disable},
+    {"set-target", "VERSION|newest", "choose the kernel to switch into", 1, 1, cmd_set_target},
+    {"good", "[--boot]", "the target works: count again from zero, lift a bad mark", 0, 0, cmd_good},
+    {"bad", "", "the target does not work: stay on the provider's kernel", 0, 0, cmd_bad},
+    {"retry", "", "forget the count for the target; the next boot tries it", 0, 0, cmd_retry},
+    {"setup", "[--first-boot]", "fit /etc/fstab and NIC names to this machine", 0, 0, cmd_setup},
+    {"version", "", "print the version", 0, 0, cmd_version},
+    {"help", "", "show this help", 0, 0, cmd_help},
 };
 
 int cmd_help(const Options&) {
-  std::cout << "Usage: sckl [--root DIR] VERB [OPTIONS]\n\n"
+  std::cout << "Usage: sckl [--root DIR] VERB [ARGS] [OPTIONS]\n\n"
                "Run the kernel installed on this server's disk instead of the provider's kernel.\n\n"
                "Verbs:\n";
-  for (const auto& v : kVerbs) std::printf("  %-8s %s\n", v.name, v.summary);
+  for (const auto& v : kVerbs) {
+    std::string head = std::string(v.name) + (std::strlen(v.usage) ? " " + std::string(v.usage) : "");
+    std::printf("  %-26s %s\n", head.c_str(), v.summary);
+  }
   std::cout << "\nOptions:\n"
                "  --root DIR     act on the system below DIR (default /; also $DPKG_ROOT)\n"
-               "  --json         machine-readable output (status)\n"
-               "  --first-boot   (setup) remount / read-write first; used by sckl-setup.service\n"
+               "  --json         machine-readable output (status, list)\n"
                "  -h, --help     show this help\n"
                "  --version      print the version\n\n"
                "Exit codes: 0 success, 1 failure (the message names what failed), 2 wrong usage.\n"
@@ -163,12 +359,14 @@ int cli_main(int argc, char** argv) {
   Options o;
   if (const char* r = std::getenv("DPKG_ROOT"); r && *r) o.root = r;
   const Verb* verb = nullptr;
+  bool help = false;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
-    if (a == "-h" || a == "--help") return cmd_help(o);
-    if (a == "--version") return cmd_version(o);
-    if (a == "--json") o.json = true;
+    if (a == "-h" || a == "--help") help = true;
+    else if (a == "--version") return cmd_version(o);
+    else if (a == "--json") o.json = true;
     else if (a == "--first-boot") o.first_boot = true;
+    else if (a == "--boot") o.boot = true;
     else if (a == "--root" || a.starts_with("--root=")) {
       if (a == "--root") {
         if (i + 1 >= argc) {
@@ -197,18 +395,30 @@ int cli_main(int argc, char** argv) {
       o.args.push_back(a);
     }
   }
+  if (help) {
+    if (!verb) return cmd_help(o);
+    std::cout << "Usage: sckl " << verb->name << (std::strlen(verb->usage) ? " " : "") << verb->usage << "\n"
+              << verb->summary << ".\nSee sckl(8).\n";
+    return kExitOk;
+  }
   if (!verb) {
     log_error("no verb given; see 'sckl --help'");
     return kExitUsage;
   }
-  if (!o.args.empty()) {
-    log_error(std::string("'") + verb->name + "' takes no argument '" + o.args[0] + "'");
+  const int n = static_cast<int>(o.args.size());
+  if (n < verb->min_args || n > verb->max_args) {
+    log_error(std::string("usage: sckl ") + verb->name + " " + verb->usage);
     return kExitUsage;
   }
-  if (o.json && std::strcmp(verb->name, "status") != 0) {
-    log_error(std::string("--json goes with 'status', not '") + verb->name + "'");
-    return kExitUsage;
-  }
+  auto allowed = [&](const char* opt, std::initializer_list<const char*> verbs) {
+    for (const char* v : verbs)
+      if (std::strcmp(verb->name, v) == 0) return true;
+    log_error(std::string(opt) + " does not go with '" + verb->name + "'; see 'sckl " + verb->name + " --help'");
+    return false;
+  };
+  if (o.json && !allowed("--json", {"status", "list"})) return kExitUsage;
+  if (o.first_boot && !allowed("--first-boot", {"setup"})) return kExitUsage;
+  if (o.boot && !allowed("--boot", {"good"})) return kExitUsage;
   return verb->run(o);
 }
 

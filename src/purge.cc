@@ -23,6 +23,7 @@ Status purge_sckl(System& sys, Debconf* debconf) {
   // The config file is sckl's own: purge removes it even when the admin
   // edited it (Policy 6.8: purge removes configuration files).
   SCKL_TRY(sys.remove_file(paths::kConfigFile));
+  SCKL_TRY(sys.remove_file(paths::kDisabledFlag));
   std::vector<std::string> changed;
   SCKL_TRY(restore_files(sys, manifest.value(), &changed));
   for (const auto& p : changed) {

@@ -79,7 +79,7 @@ Status store_boot_state(System& sys, const BootState& state) {
   // just write.
   const bool remount = ro.ok() && ro.value() && sys.root() == "/";
   if (remount) SCKL_TRY(remount_root(sys, "rw"));
-  Status st = sys.make_dir(paths::kStateDir, 0755);
+  Status st = make_parents(sys, paths::kBootState);
   if (st.ok()) st = sys.write_file(paths::kBootState, state.serialize(), 0644);
   if (remount) {
     Status back = remount_root(sys, "ro");
@@ -157,6 +157,86 @@ Result<std::string> target_cmdline(const SwitchView& view, int attempt) {
   auto policy = parse_nic_policy(view.config.get(kKeyNicNames).value_or("path"));
   spec.classic_nic_names = policy && *policy == NicPolicy::Classic;
   return build_target_cmdline(spec);
+}
+
+namespace {
+
+// The version the admin's good/bad/retry is about: the running kernel on a
+// switched boot, else the current target.
+Result<std::string> subject_version(const SwitchView& v) {
+  if (v.facts.marker_on_cmdline) return v.running_version;
+  if (!v.facts.target.empty()) return v.facts.target;
+  return Error{"there is no target kernel: " + v.facts.no_target_why, ENOENT, {}};
+}
+
+}  // namespace
+
+Status confirm_good(System& sys, bool from_boot_unit) {
+  auto v = read_switch_view(sys);
+  if (!v.ok()) return v.error();
+  if (from_boot_unit && !v.value().facts.marker_on_cmdline)
+    return Error{"'sckl good --boot' is for boots that sckl switched into (sckl.boot= on the command line)", EINVAL,
+                 "to vouch for the target by hand, run 'sckl good'"};
+  auto version = subject_version(v.value());
+  if (!version.ok()) return version.error();
+  SCKL_TRY(store_boot_state(sys, mark_good(v.value().state, version.value())));
+  log_info(version.value() + " is good" + (from_boot_unit ? ": it reached multi-user" : ""));
+  return {};
+}
+
+Status declare_bad(System& sys) {
+  auto v = read_switch_view(sys);
+  if (!v.ok()) return v.error();
+  auto version = subject_version(v.value());
+  if (!version.ok()) return version.error();
+  SCKL_TRY(store_boot_state(sys, mark_bad(v.value().state, version.value())));
+  log_info(version.value() + " is marked bad: sckl stays on the provider's kernel ('sckl retry' undoes this)");
+  return {};
+}
+
+Status retry_target(System& sys) {
+  auto v = read_switch_view(sys);
+  if (!v.ok()) return v.error();
+  auto version = subject_version(v.value());
+  if (!version.ok()) return version.error();
+  SCKL_TRY(store_boot_state(sys, BootState{version.value(), 0, BootResult::None}));
+  log_info("the next boot tries " + version.value() + " again");
+  return {};
+}
+
+Status manual_switch(System& sys) {
+  auto view_or = read_switch_view(sys);
+  if (!view_or.ok()) return view_or.error();
+  SwitchView v = view_or.value();
+  if (v.facts.marker_on_cmdline)
+    return Error{"this boot already runs the kernel sckl switched into (" + v.running_version + ")", EINVAL, {}};
+  // By hand, autostart = no and the first-boot wait do not apply; the
+  // kill switches and a damaged count do.
+  if (v.facts.disabled && (v.facts.disabled_why.find("autostart") != std::string::npos ||
+                           v.facts.disabled_why.find("first-boot") != std::string::npos))
+    v.facts.disabled = false;
+  SwitchDecision d = decide_switch(v.state, v.facts);
+  if (!d.do_switch) {
+    if (d.state_changed) SCKL_TRY(store_boot_state(sys, d.next_state));
+    return Error{"not switching: " + d.reason, EINVAL, {}};
+  }
+  auto line = target_cmdline(v, d.attempt);
+  if (!line.ok()) return line.error();
+  auto facts = gather_preflight_facts(sys, v.target, line.value().size());
+  if (!facts.ok()) return facts.error();
+  SCKL_TRY(preflight_status(run_preflight(facts.value()), v.target.version));
+  Command load({"kexec", "-l", v.target.image, "--initrd=" + v.target.initrd, "--command-line=" + line.value()},
+               std::chrono::seconds(120));
+  auto loaded = sys.run(load);
+  if (!loaded.ok()) return loaded.error();
+  if (loaded.value().exit_code != 0) return command_failed(load, loaded.value());
+  SCKL_TRY(store_boot_state(sys, d.next_state));
+  log_info(d.reason + " through 'systemctl kexec'");
+  Command kexec({"systemctl", "kexec"}, std::chrono::seconds(120));
+  auto r = sys.run(kexec);
+  if (!r.ok()) return r.error();
+  if (r.value().exit_code != 0) return command_failed(kexec, r.value());
+  return {};
 }
 
 Status early_switch(System& sys) {

@@ -45,4 +45,19 @@ Status store_boot_state(System& sys, const BootState& state);
 Status early_switch(System& sys);
 
 
+// `sckl good [--boot]`: the running target confirms itself (--boot, from
+// sckl-boot-ok.service: only on a switched boot), or the admin vouches for
+// the target: its count starts again and a bad mark is lifted.
+Status confirm_good(System& sys, bool from_boot_unit);
+// `sckl bad`: no more switches into the current target.
+Status declare_bad(System& sys);
+// `sckl retry`: forget the count for the current target.
+Status retry_target(System& sys);
+
+// `sckl boot`: switch now, by hand, through a clean systemd kexec (units
+// stopped, file systems unmounted): count the attempt, load the target,
+// `systemctl kexec`. Works with autostart off; not with sckl.disable or on
+// the target itself.
+Status manual_switch(System& sys);
+
 }  // namespace sckl
