@@ -1,0 +1,85 @@
+#include "grub_guard.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+namespace sckl {
+namespace {
+
+const char* kV2 =
+    "VERSION 2\n"
+    "APT::Architecture=amd64\n"
+    "Sckl::Allow-Grub=false\n"
+    "\n"
+    "linux-image-6.1.0-56-amd64 - < 6.1.158-1 /var/cache/apt/archives/linux-image.deb\n"
+    "grub-pc - < 2.06-13 /var/cache/apt/archives/grub-pc_2.06-13_amd64.deb\n"
+    "grub-common - < 2.06-13 /var/cache/apt/archives/grub-common.deb\n"
+    "grub-pc - < 2.06-13 **CONFIGURE**\n"
+    "old-thing 1.0 > - **REMOVE**\n";
+
+TEST(GrubGuard, FindsBootloadersBeingInstalledOnce) {
+  auto in = parse_pre_install_input(kV2);
+  ASSERT_TRUE(in.ok()) << in.error().describe();
+  EXPECT_EQ(in.value().actions.size(), 5u);
+  EXPECT_EQ(bootloaders_being_installed(in.value()), std::vector<std::string>{"grub-pc"});
+  EXPECT_FALSE(grub_allowed(in.value()));
+}
+
+TEST(GrubGuard, KernelsAndGrubCommonAloneAreFine) {
+  auto in = parse_pre_install_input(
+      "VERSION 2\n\nlinux-image-amd64 - < 6.1.158-1 /x.deb\ngrub-common - < 2.06 /y.deb\n");
+  ASSERT_TRUE(in.ok());
+  EXPECT_TRUE(bootloaders_being_installed(in.value()).empty());
+}
+
+TEST(GrubGuard, RemovingGrubIsFine) {
+  auto in = parse_pre_install_input("VERSION 2\n\ngrub-pc 2.06-13 > - **REMOVE**\n");
+  ASSERT_TRUE(in.ok());
+  EXPECT_TRUE(bootloaders_being_installed(in.value()).empty());
+}
+
+TEST(GrubGuard, VersionThreeWithArchitectures) {
+  auto in = parse_pre_install_input(
+      "VERSION 3\nA=b\n\ngrub-efi-amd64:amd64 - - none < 2.06-13 amd64 same /g.deb\n");
+  ASSERT_TRUE(in.ok()) << in.error().describe();
+  EXPECT_EQ(bootloaders_being_installed(in.value()), std::vector<std::string>{"grub-efi-amd64"});
+}
+
+TEST(GrubGuard, OverrideUsesAptBooleanRules) {
+  for (const char* yes : {"true", "yes", "1", "on"}) {
+    auto in = parse_pre_install_input(std::string("VERSION 2\nSckl::Allow-Grub=") + yes + "\n\n");
+    ASSERT_TRUE(in.ok());
+    EXPECT_TRUE(grub_allowed(in.value())) << yes;
+  }
+  auto no = parse_pre_install_input("VERSION 2\nSckl::Allow-Grub=no\n\n");
+  EXPECT_FALSE(grub_allowed(no.value()));
+}
+
+TEST(GrubGuard, UnknownFormatsAreErrorsNotGuesses) {
+  EXPECT_FALSE(parse_pre_install_input("").ok());
+  EXPECT_FALSE(parse_pre_install_input("VERSION 1\n\n").ok());
+  EXPECT_FALSE(parse_pre_install_input("VERSION 2\n\ntoo few fields\n").ok());
+}
+
+TEST(GrubGuard, ShippedPinCoversEveryBootloaderName) {
+  std::ifstream in(SCKL_SOURCE_DIR "/data/apt-preferences");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::string text = ss.str();
+  auto pos = text.find("Package:");
+  ASSERT_NE(pos, std::string::npos);
+  std::istringstream line(text.substr(pos + 8, text.find('\n', pos) - pos - 8));
+  std::string name;
+  int n = 0;
+  while (line >> name) {
+    EXPECT_TRUE(is_bootloader_package(name)) << name;
+    ++n;
+  }
+  EXPECT_GE(n, 5);
+  EXPECT_NE(text.find("Pin-Priority: -1"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace sckl
