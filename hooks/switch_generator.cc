@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <string>
 
 #include "log.h"
@@ -24,6 +25,9 @@ int main(int argc, char** argv) {
       }
     });
   }
+  // Generators may start with a minimal environment; kexec, mount and sync
+  // are looked up in PATH.
+  ::setenv("PATH", "/usr/sbin:/usr/bin:/sbin:/bin", 0);
   sckl::RealSystem sys("/");
   sckl::Status st = sckl::early_switch(sys);
   if (!st.ok()) {
