@@ -2,15 +2,11 @@
 
 #include <cerrno>
 
+#include "text.h"
+
 namespace sckl {
 namespace {
 
-std::string trim(const std::string& s) {
-  auto b = s.find_first_not_of(" \t");
-  if (b == std::string::npos) return {};
-  auto e = s.find_last_not_of(" \t");
-  return s.substr(b, e - b + 1);
-}
 
 bool valid_key(const std::string& k) {
   if (k.empty()) return false;

@@ -6,16 +6,12 @@
 #include <cstdio>
 #include <memory>
 
+#include "mount_table.h"
+
 namespace sckl {
 
 namespace {
 
-struct TableDeleter {
-  void operator()(libmnt_table* t) const { mnt_unref_table(t); }
-};
-struct FileDeleter {
-  void operator()(FILE* f) const { std::fclose(f); }
-};
 
 // libmount reports a line it cannot read through this callback; the table's
 // userdata points at a bool that records it. 1 = skip the line, go on.
@@ -61,16 +57,11 @@ bool is_blank_or_comment(std::string_view line) {
 // table of its own so that the line number of every entry and every error is
 // exact; fstab has no construct that spans lines.
 Result<FstabEntryView> parse_line(std::string_view line, int number, const std::string& name) {
-  std::string buf(line);
-  buf += '\n';
-  std::unique_ptr<libmnt_table, TableDeleter> table(mnt_new_table());
-  if (!table) return Error{"cannot parse " + name + ": out of memory", ENOMEM, {}};
   bool bad = false;
-  mnt_table_set_userdata(table.get(), &bad);
-  mnt_table_set_parser_errcb(table.get(), record_bad_line);
-  std::unique_ptr<FILE, FileDeleter> stream(fmemopen(buf.data(), buf.size(), "r"));
-  if (!stream) return system_error("cannot parse " + name, errno);
-  int rc = mnt_table_parse_stream(table.get(), stream.get(), name.c_str());
+  int rc = 0;
+  auto parsed = parse_mount_text(std::string(line) + "\n", name, record_bad_line, &bad, &rc);
+  if (!parsed.ok()) return parsed.error();
+  const MountTable& table = parsed.value();
   if (rc < 0 && !bad) return system_error("cannot parse " + name + " line " + std::to_string(number), -rc);
   if (bad || mnt_table_get_nents(table.get()) != 1)
     return bad_line(name, number, "is not an fstab entry (source, mount point, type, options, dump, pass): " +

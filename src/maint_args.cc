@@ -74,8 +74,9 @@ Result<MaintCall> parse_maint_args(MaintScript script, const std::vector<std::st
                      " arguments, got " + std::to_string(n),
                  EINVAL, hint};
   MaintCall call{script, args[0], {args.begin() + 1, args.end()}, {}};
+  // dpkg passes an empty old version on a first install ("configure ''").
   for (const auto& a : call.args) {
-    if (a.empty() || a.find_first_of(" \t\n") != std::string::npos)
+    if (a.find_first_of(" \t\n") != std::string::npos)
       return Error{name + ": malformed argument '" + a + "' to '" + args[0] + "'", EINVAL, hint};
   }
   // "in-favour"/"removing" are keywords in the deconfigure forms.

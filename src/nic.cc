@@ -6,6 +6,7 @@
 #include "log.h"
 #include "paths.h"
 #include "process.h"
+#include "text.h"
 
 namespace sckl {
 
@@ -14,25 +15,7 @@ namespace {
 bool is_hex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
 bool is_alnum(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 
-std::string trimmed(const std::string& s) {
-  auto b = s.find_first_not_of(" \t\r\n");
-  if (b == std::string::npos) return {};
-  auto e = s.find_last_not_of(" \t\r\n");
-  return s.substr(b, e - b + 1);
-}
 
-// Value of KEY=value in udevadm's property listing; "" when absent.
-std::string property(const std::string& out, std::string_view key) {
-  std::string_view rest(out);
-  while (!rest.empty()) {
-    auto nl = rest.find('\n');
-    std::string_view line = rest.substr(0, nl);
-    rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
-    if (line.size() > key.size() && line.starts_with(key) && line[key.size()] == '=')
-      return trimmed(std::string(line.substr(key.size() + 1)));
-  }
-  return {};
-}
 
 // Shown in messages without letting odd bytes through.
 std::string shown(std::string_view s) {
@@ -113,7 +96,7 @@ Result<std::vector<Nic>> discover_nics(System& sys) {
     if (device.value().kind == FileKind::Missing) continue;  // virtual: lo, bridge, veth, tun, ...
     auto type = sys.read_file(base + "/type");
     SCKL_TRY(type);
-    if (trimmed(type.value()) != "1") continue;  // not ARPHRD_ETHER (InfiniBand, CAN, ...)
+    if (trim(type.value()) != "1") continue;  // not ARPHRD_ETHER (InfiniBand, CAN, ...)
     auto address = sys.read_file(base + "/address");
     SCKL_TRY(address);
 
@@ -125,7 +108,7 @@ Result<std::vector<Nic>> discover_nics(System& sys) {
     if (!run.ok()) return run.error().with_hint(hint);
     if (run.value().exit_code != 0) return command_failed(udevadm, run.value()).with_hint(hint);
 
-    nics.push_back(Nic{name, trimmed(address.value()), property(run.value().out, "ID_PATH")});
+    nics.push_back(Nic{name, trim(address.value()), key_value(run.value().out, "ID_PATH")});
   }
   return nics;
 }

@@ -1,5 +1,7 @@
 #include "process.h"
 
+#include "text.h"
+
 #include <sys/wait.h>
 
 #include <boost/asio/io_context.hpp>
@@ -23,17 +25,13 @@ std::string describe_command(const std::vector<std::string>& argv) {
 
 namespace {
 
-std::string trimmed(const std::string& s) {
-  auto end = s.find_last_not_of(" \n\t");
-  return end == std::string::npos ? std::string() : s.substr(0, end + 1);
-}
 
 }  // namespace
 
 Error command_failed(const Command& command, const ProcessResult& result) {
   std::string msg = "'" + describe_command(command.argv) + "' failed with exit code " +
                     std::to_string(result.exit_code);
-  std::string err = trimmed(result.err);
+  std::string err = trim(result.err);
   if (!err.empty()) msg += ": " + err;
   return Error{msg, 0, {}};
 }
@@ -95,7 +93,7 @@ Result<ProcessResult> run_process(const Command& command) {
   int native = child.native_exit_code();
   if (WIFSIGNALED(native)) {
     Error e{"'" + shown + "' was killed by signal " + std::to_string(WTERMSIG(native)), EINTR, {}};
-    if (!trimmed(r.err).empty()) e.message += ": " + trimmed(r.err);
+    if (!trim(r.err).empty()) e.message += ": " + trim(r.err);
     return e;
   }
   r.exit_code = child.exit_code();

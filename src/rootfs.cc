@@ -10,18 +10,14 @@
 #include <memory>
 
 #include "paths.h"
+#include "mount_table.h"
 #include "process.h"
+#include "text.h"
 
 namespace sckl {
 
 namespace {
 
-struct TableDeleter {
-  void operator()(libmnt_table* t) const { mnt_unref_table(t); }
-};
-struct FileDeleter {
-  void operator()(FILE* f) const { std::fclose(f); }
-};
 struct IterDeleter {
   void operator()(libmnt_iter* i) const { mnt_free_iter(i); }
 };
@@ -47,17 +43,6 @@ Error no_uuid(const RootMount& m, const std::string& why) {
                    " by hand"};
 }
 
-std::string field(const std::string& out, std::string_view key) {
-  std::string_view rest(out);
-  while (!rest.empty()) {
-    auto nl = rest.find('\n');
-    std::string_view line = rest.substr(0, nl);
-    rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
-    if (line.size() > key.size() && line.starts_with(key) && line[key.size()] == '=')
-      return std::string(line.substr(key.size() + 1));
-  }
-  return {};
-}
 
 // Like exists(), but a failing lstat is an error, not "missing".
 Result<bool> present(System& sys, const std::string& path) {
@@ -72,14 +57,11 @@ Result<RootMount> find_root_mount(const std::string& mountinfo, const std::strin
   const Error none{"no file system is mounted on / according to " + name_for_errors, 0,
                    "add a line for / to " + std::string(paths::kFstab) + " by hand"};
   if (mountinfo.empty()) return none;
-  std::string buf = mountinfo;
-  std::unique_ptr<libmnt_table, TableDeleter> table(mnt_new_table());
-  if (!table) return Error{"cannot parse " + name_for_errors + ": out of memory", ENOMEM, {}};
-  mnt_table_set_parser_errcb(table.get(), skip_bad_line);
-  std::unique_ptr<FILE, FileDeleter> stream(fmemopen(buf.data(), buf.size(), "r"));
-  if (!stream) return system_error("cannot parse " + name_for_errors, errno);
-  if (int rc = mnt_table_parse_stream(table.get(), stream.get(), name_for_errors.c_str()); rc < 0)
-    return system_error("cannot parse " + name_for_errors, -rc);
+  int rc = 0;
+  auto parsed = parse_mount_text(mountinfo, name_for_errors, skip_bad_line, nullptr, &rc);
+  if (!parsed.ok()) return parsed.error();
+  if (rc < 0) return system_error("cannot parse " + name_for_errors, -rc);
+  const MountTable& table = parsed.value();
 
   std::unique_ptr<libmnt_iter, IterDeleter> it(mnt_new_iter(MNT_ITER_BACKWARD));
   if (!it) return Error{"cannot parse " + name_for_errors + ": out of memory", ENOMEM, {}};
@@ -139,8 +121,8 @@ Result<RootFilesystem> detect_root_filesystem(System& sys) {
   if (run.value().exit_code != 0) return command_failed(blkid, run.value()).with_hint(hint);
 
   RootFilesystem root;
-  root.uuid = field(run.value().out, "UUID");
-  root.fstype = field(run.value().out, "TYPE");
+  root.uuid = key_value(run.value().out, "UUID");
+  root.fstype = key_value(run.value().out, "TYPE");
   if (root.fstype.empty()) root.fstype = m.fstype;
   root.source = m.source;
   if (root.uuid.empty()) return no_uuid(m, ": 'blkid -o export -p " + device + "' reports none");

@@ -7,14 +7,11 @@
 #include "preflight.h"
 #include "process.h"
 #include "rootfs.h"
+#include "text.h"
 
 namespace sckl {
 namespace {
 
-std::string trim_nl(std::string s) {
-  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
-  return s;
-}
 
 Result<ConfigFile> current_config(System& sys) {
   auto present = path_exists(sys, paths::kConfigFile);
@@ -92,10 +89,10 @@ Result<SwitchView> read_switch_view(System& sys) {
   SwitchView v;
   auto cmdline = sys.read_file(paths::kProcCmdline);
   if (!cmdline.ok()) return cmdline.error().with_hint("is /proc mounted?");
-  v.cmdline = trim_nl(cmdline.value());
+  v.cmdline = trim(cmdline.value());
   auto rel = sys.read_file(paths::kOsRelease);
   if (!rel.ok()) return rel.error();
-  v.running_version = trim_nl(rel.value());
+  v.running_version = trim(rel.value());
   auto config = current_config(sys);
   if (!config.ok()) return config.error();
   v.config = config.value();

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Integration test: the .deb's maintainer scripts are our compiled ELF files,
+# stripped, and preinst/postrm need nothing but libc (dpkg may run preinst
+# before any dependency is unpacked and postrm after they are gone).
+# DEBIAN/ holds nothing but those four, control, md5sums (and conffiles once
+# the package ships files under /etc).
+# Needs SCKL_DEB (path of the .deb); root is not needed.
+set -euo pipefail
+SCKL_TEST_NAME=elf_scripts
+. "$(dirname "$(readlink -f "$0")")/lib.sh"
+need_deb
+for tool in dpkg-deb readelf; do
+  command -v "$tool" >/dev/null || die "$tool is not installed"
+done
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+dpkg-deb -e "$SCKL_DEB" "$dir/DEBIAN"
+
+extra=$(find "$dir/DEBIAN" -mindepth 1 -printf '%P\n' | grep -Evx 'preinst|postinst|prerm|postrm|control|md5sums|conffiles' || true)
+check "DEBIAN/ holds nothing unexpected${extra:+ (found: $extra)}" test -z "$extra"
+for s in preinst postinst prerm postrm; do
+  f=$dir/DEBIAN/$s
+  check "DEBIAN/$s exists" test -f "$f"
+  [[ -f $f ]] || continue
+  check "DEBIAN/$s is executable" test -x "$f"
+  check "DEBIAN/$s is ELF" test "$(od -An -tx1 -N4 "$f" | tr -d ' \n')" = 7f454c46
+  check "DEBIAN/$s is stripped (no .symtab)" bash -c "! readelf -S -W '$f' | grep -q '\.symtab'"
+done
+for s in preinst postrm; do
+  f=$dir/DEBIAN/$s
+  [[ -f $f ]] || continue
+  needed=$(readelf -d -W "$f" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | sort | tr '\n' ' ')
+  bad=$(printf '%s\n' $needed | grep -Evx 'libc\.so\.6|ld-linux-x86-64\.so\.2' || true)
+  log "DEBIAN/$s DT_NEEDED: ${needed:-none}"
+  check "DEBIAN/$s needs only libc${bad:+ (also: $bad)}" test -z "$bad"
+done
+depends=$(dpkg-deb -f "$SCKL_DEB" Depends)
+check "Depends carries the scripts' libc need ($depends)" grep -q 'libc6 (>= ' <<<"$depends"
+stale=$(dpkg-deb -c "$SCKL_DEB" | grep -c 'sckl/maintscripts' || true)
+check "no maintscripts dir left in the data part" test "$stale" -eq 0
+
+if (( ${#FAILED_CHECKS[@]} )); then
+  die "${#FAILED_CHECKS[@]} check(s) failed: $(IFS=';'; echo "${FAILED_CHECKS[*]}")"
+fi
+log "PASS"
