@@ -38,7 +38,7 @@ bool cmdline_has_key(const std::vector<std::string>& words, const std::string& k
 }
 
 Result<std::vector<std::string>> parse_extra_cmdline(const std::string& extra) {
-  const std::string hint = "set extra_cmdline in /etc/sckl/sckl.conf to plain words (or run 'dpkg-reconfigure sckl')";
+  const std::string hint = "set extra_cmdline in /etc/sckl/sckl.conf to plain words";
   for (unsigned char c : extra) {
     if (c == '"' || c == '\'' || c == '\\')
       return Error{"extra_cmdline may not contain quotes or backslashes", EINVAL, hint};

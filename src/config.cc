@@ -44,7 +44,7 @@ Result<ConfigFile> ConfigFile::parse(const std::string& text, const std::string&
 }
 
 std::string ConfigFile::default_text() {
-  return "# sckl's configuration; see sckl.conf(5). 'dpkg-reconfigure sckl' edits it too;\n"
+  return "# sckl's configuration; see sckl.conf(5). 'sckl set-target' edits it too;\n"
          "# your comments, order and other keys are kept.\n"
          "\n"
          "# Switch into the disk's kernel on every boot (yes/no).\n"
@@ -57,7 +57,7 @@ std::string ConfigFile::default_text() {
          "nic_names = path\n"
          "# Unconfirmed boots into a kernel before sckl stays on the provider's kernel (1-9).\n"
          "tries = 2\n"
-         "# A reboot on the disk's kernel goes straight into it by kexec (yes/no).\n"
+         "# Reserved for a reboot on the disk's kernel straight into it by kexec (not implemented yet).\n"
          "fast_reboot = no\n";
 }
 

@@ -30,7 +30,7 @@ std::string link_file(const Nic& nic, NicPolicy policy, bool by_path) {
   c += "# The provider's kernel and the kernel on this server's disk may name this\n";
   c += "# network interface differently; this file keeps the name " + nic.name + " under\n";
   c += "# both, so that the network configuration keeps working after the switch.\n";
-  c += "# 'dpkg-reconfigure sckl' changes the policy; 'apt purge sckl' removes this file.\n";
+  c += "# nic_names in /etc/sckl/sckl.conf sets the policy; 'apt purge sckl' removes this file.\n";
   c += "[Match]\n";
   c += by_path ? "Path=" + nic.id_path + "\n" : "MACAddress=" + nic.mac + "\n";
   c += "\n[Link]\n";
@@ -104,7 +104,7 @@ Result<std::vector<Nic>> discover_nics(System& sys) {
     udevadm.argv = {"udevadm", "info", "--query=property", "--path=" + base};
     auto run = sys.run(udevadm);
     const std::string hint = "sckl names NICs through udev (package udev); install it or choose the NIC naming "
-                             "policy 'classic' or 'off' with 'dpkg-reconfigure sckl'";
+                             "policy 'classic' or 'off' (nic_names in /etc/sckl/sckl.conf)";
     if (!run.ok()) return run.error().with_hint(hint);
     if (run.value().exit_code != 0) return command_failed(udevadm, run.value()).with_hint(hint);
 
@@ -117,7 +117,7 @@ Result<std::vector<LinkFile>> plan_link_files(const std::vector<Nic>& nics, NicP
   std::vector<LinkFile> files;
   if (policy == NicPolicy::Classic || policy == NicPolicy::Off) return files;
 
-  const std::string hint = "choose the NIC naming policy 'classic' or 'off' with 'dpkg-reconfigure sckl'";
+  const std::string hint = "choose the NIC naming policy 'classic' or 'off' (nic_names in /etc/sckl/sckl.conf)";
   std::map<std::string, int> path_count, mac_count;
   for (const auto& nic : nics) {
     if (!is_valid_interface_name(nic.name))
@@ -151,7 +151,7 @@ Result<std::vector<LinkFile>> plan_link_files(const std::vector<Nic>& nics, NicP
       if (mac_count[nic.mac] > 1)
         return Error{"will not write a .link file for " + nic.name + ": another interface has its MAC address " +
                          nic.mac + ", so the MAC cannot tell them apart",
-                     EINVAL, "choose the NIC naming policy 'path' with 'dpkg-reconfigure sckl'"};
+                     EINVAL, "choose the NIC naming policy 'path' (nic_names in /etc/sckl/sckl.conf)"};
     }
     files.push_back(LinkFile{std::string(paths::kNetworkLinkDir) + "/10-sckl-" + nic.name + ".link",
                              link_file(nic, policy, by_path)});

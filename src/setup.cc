@@ -101,7 +101,7 @@ Status plan_nic_links(System& sys, Plan& plan, const ConfigFile& config) {
   auto policy = parse_nic_policy(word);
   if (!policy)
     return Error{sys.display(paths::kConfigFile) + ": nic_names must be path, mac, classic or off, not '" + word + "'",
-                 EINVAL, "correct it (or run 'dpkg-reconfigure sckl'), then run 'dpkg --configure -a'"};
+                 EINVAL, "correct it in /etc/sckl/sckl.conf, then run 'dpkg --configure -a'"};
   if (*policy == NicPolicy::Classic || *policy == NicPolicy::Off) return {};
   auto nics = discover_nics(sys);
   if (!nics.ok()) return nics.error();

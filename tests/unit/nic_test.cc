@@ -121,7 +121,7 @@ const std::string kHeader =
     "# The provider's kernel and the kernel on this server's disk may name this\n"
     "# network interface differently; this file keeps the name eth0 under\n"
     "# both, so that the network configuration keeps working after the switch.\n"
-    "# 'dpkg-reconfigure sckl' changes the policy; 'apt purge sckl' removes this file.\n";
+    "# nic_names in /etc/sckl/sckl.conf sets the policy; 'apt purge sckl' removes this file.\n";
 
 TEST(NicPlan, PathPolicyMatchesIdPath) {
   auto files = plan_link_files({kEth0}, NicPolicy::Path);
