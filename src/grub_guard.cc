@@ -8,18 +8,14 @@
 #include <iterator>
 #include <sstream>
 
+#include "apt_files.h"
 #include "log.h"
 
 namespace sckl {
 
 bool is_bootloader_package(const std::string& name) {
-  static const char* kNames[] = {"grub-pc",        "grub-efi-amd64",    "grub-efi-amd64-signed",
-                                 "grub-efi",       "grub2",             "grub-cloud-amd64",
-                                 "grub-legacy",    "grub-efi-ia32",     "lilo",
-                                 "systemd-boot",   "grub-xen"};
-  for (const char* n : kNames)
-    if (name == n) return true;
-  return false;
+  const auto& names = bootloader_packages();
+  return std::find(names.begin(), names.end(), name) != names.end();
 }
 
 Result<PreInstallInput> parse_pre_install_input(const std::string& text) {

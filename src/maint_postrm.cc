@@ -7,8 +7,8 @@ Status run_postrm(System& sys, Debconf* debconf, const MaintCall& call) {
   // "disappear": every file of sckl now belongs to another package; nothing
   // of sckl runs any more, so its changes are undone as on purge.
   if (call.action == "purge" || call.action == "disappear") return purge_sckl(sys, debconf);
-  // remove keeps configuration; upgrade/abort-*/failed-upgrade: the other
-  // version's scripts take over.
+  if (call.action == "remove") return remove_sckl(sys);
+  // upgrade/abort-*/failed-upgrade: the other version's scripts take over.
   return {};
 }
 

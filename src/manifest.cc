@@ -349,6 +349,12 @@ Status restore_files(System& sys, const Manifest& manifest, std::vector<std::str
   return {};
 }
 
+Status restore_file(System& sys, const Manifest& manifest, const std::string& path) {
+  for (const auto& f : manifest.files)
+    if (f.path == path) return restore_one(sys, f, nullptr);
+  return {};
+}
+
 Status remove_state(System& sys) { return remove_tree(sys, paths::kStateDir); }
 
 Status undo_file_changes(System& sys, const Manifest& manifest) {

@@ -91,6 +91,9 @@ class ChangeSet {
 // created are removed when empty. Paths that changed are added to
 // `changed` when given. Safe to run again after a failure.
 Status restore_files(System& sys, const Manifest& manifest, std::vector<std::string>* changed = nullptr);
+// Undoes the change to one path (as restore_files does for all); nothing
+// when the manifest has no record of it.
+Status restore_file(System& sys, const Manifest& manifest, const std::string& path);
 // Removes /var/lib/sckl with the manifest and saved copies.
 Status remove_state(System& sys);
 // restore_files + remove_state (debconf answers: see purge.h).

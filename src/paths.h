@@ -24,6 +24,12 @@ inline constexpr const char* kManifest = "/var/lib/sckl/manifest";
 inline constexpr const char* kOriginalsDir = "/var/lib/sckl/orig";
 // Present while the machine-specific part of the setup (root fs, NICs) waits
 // for the first boot of an image that sckl was installed into.
+// grub stays off the disk (grub_guard.h): written by postinst, removed with
+// the package (the hook program goes with it) and on purge.
+inline constexpr const char* kAptPin = "/etc/apt/preferences.d/sckl-no-grub";
+inline constexpr const char* kAptHookConf = "/etc/apt/apt.conf.d/50sckl-refuse-grub";
+inline constexpr const char* kAptHookProgram = "/usr/lib/sckl/apt-refuse-grub";
+
 // Present while the initrds lack sckl's latest .link files.
 inline constexpr const char* kInitramfsStale = "/var/lib/sckl/initramfs-stale";
 inline constexpr const char* kFirstBootPending = "/var/lib/sckl/firstboot-pending";

@@ -7,6 +7,13 @@
 
 namespace sckl {
 
+Status remove_sckl(System& sys) {
+  auto manifest = load_manifest(sys);
+  if (!manifest.ok()) return manifest.error();
+  SCKL_TRY(restore_file(sys, manifest.value(), paths::kAptHookConf));
+  return restore_file(sys, manifest.value(), paths::kAptPin);
+}
+
 Status purge_sckl(System& sys, Debconf* debconf) {
   auto manifest = load_manifest(sys);
   if (!manifest.ok()) return manifest.error();

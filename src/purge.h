@@ -13,4 +13,8 @@ namespace sckl {
 // (when debconf is connected). Safe to run again after a failure.
 Status purge_sckl(System& sys, Debconf* debconf = nullptr);
 
+// `apt remove sckl`: what must not outlive sckl's programs goes (the apt
+// hook configuration and the grub pin); the rest stays as configuration.
+Status remove_sckl(System& sys);
+
 }  // namespace sckl

@@ -1,5 +1,6 @@
 #include "setup.h"
 
+#include "apt_files.h"
 #include "config.h"
 #include "fstab.h"
 #include "initramfs.h"
@@ -134,6 +135,8 @@ Result<Plan> plan_configure(System& sys, InstallTarget target) {
   plan.files.push_back({paths::kConfigFile, ConfigFile::default_text(), 0644, true,
                         "wrote " + sys.display(paths::kConfigFile) + " with the default settings"});
   SCKL_TRY(plan_kexec_tools(sys, plan));
+  plan.files.push_back({paths::kAptPin, apt_pin_text(), 0644, false, ""});
+  plan.files.push_back({paths::kAptHookConf, apt_hook_config_text(), 0644, false, ""});
   SCKL_TRY(plan_provider_dropins(sys, plan));
   if (target == InstallTarget::RunningServer) {
     SCKL_TRY(plan_machine(sys, plan, config.value()));

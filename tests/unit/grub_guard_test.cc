@@ -1,5 +1,7 @@
 #include "grub_guard.h"
 
+#include "apt_files.h"
+
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -63,22 +65,15 @@ TEST(GrubGuard, UnknownFormatsAreErrorsNotGuesses) {
   EXPECT_FALSE(parse_pre_install_input("VERSION 2\n\ntoo few fields\n").ok());
 }
 
-TEST(GrubGuard, ShippedPinCoversEveryBootloaderName) {
-  std::ifstream in(SCKL_SOURCE_DIR "/data/apt-preferences");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  std::string text = ss.str();
-  auto pos = text.find("Package:");
-  ASSERT_NE(pos, std::string::npos);
-  std::istringstream line(text.substr(pos + 8, text.find('\n', pos) - pos - 8));
-  std::string name;
-  int n = 0;
-  while (line >> name) {
-    EXPECT_TRUE(is_bootloader_package(name)) << name;
-    ++n;
-  }
-  EXPECT_GE(n, 5);
-  EXPECT_NE(text.find("Pin-Priority: -1"), std::string::npos);
+TEST(GrubGuard, PinAndHookConfigurationCoverEveryBootloader) {
+  std::string pin = apt_pin_text();
+  for (const auto& n : bootloader_packages()) EXPECT_NE(pin.find(" " + n), std::string::npos) << n;
+  EXPECT_NE(pin.find("\nPin: release *\nPin-Priority: -1\n"), std::string::npos);
+  std::string conf = apt_hook_config_text();
+  // apt finds the Version option by the first word of the command: the
+  // command must be the program itself, not a shell construct around it.
+  EXPECT_NE(conf.find("DPkg::Pre-Install-Pkgs { \"/usr/lib/sckl/apt-refuse-grub\"; };"), std::string::npos);
+  EXPECT_NE(conf.find("DPkg::Tools::Options::/usr/lib/sckl/apt-refuse-grub::Version \"2\";"), std::string::npos);
 }
 
 }  // namespace

@@ -334,3 +334,28 @@ TEST(Initramfs, AFailedRebuildFailsTheRunAndTheNextRunRetries) {
 
 }  // namespace
 }  // namespace sckl
+
+namespace sckl {
+namespace {
+
+TEST(Remove, AptFilesLeaveWithTheProgramsAndComeBackOnReinstall) {
+  FakeSystem s = provider_booted_server();
+  ASSERT_TRUE(configure(s).ok());
+  ASSERT_TRUE(s.has(paths::kAptPin));
+  ASSERT_TRUE(s.has(paths::kAptHookConf));
+  const std::string fstab = s.content("/etc/fstab");
+  ASSERT_TRUE(remove_sckl(s).ok());
+  EXPECT_FALSE(s.has(paths::kAptPin));
+  EXPECT_FALSE(s.has(paths::kAptHookConf));
+  EXPECT_EQ(s.content("/etc/fstab"), fstab);  // remove keeps the rest
+  EXPECT_TRUE(s.has(paths::kConfigFile));
+  ASSERT_TRUE(configure(s).ok());  // installed again
+  EXPECT_TRUE(s.has(paths::kAptPin));
+  EXPECT_TRUE(s.has(paths::kAptHookConf));
+  const FakeSystem pristine = provider_booted_server();
+  ASSERT_TRUE(purge_sckl(s).ok());
+  expect_same_tree(pristine, s, "after remove, reinstall and purge");
+}
+
+}  // namespace
+}  // namespace sckl

@@ -1,0 +1,36 @@
+#include "apt_files.h"
+
+#include "paths.h"
+
+namespace sckl {
+
+const std::vector<std::string>& bootloader_packages() {
+  static const std::vector<std::string> names = {
+      "grub-pc",  "grub-efi-amd64", "grub-efi-amd64-signed", "grub-efi", "grub2",   "grub-cloud-amd64",
+      "grub-legacy", "grub-efi-ia32", "lilo", "systemd-boot", "grub-xen"};
+  return names;
+}
+
+std::string apt_pin_text() {
+  std::string names;
+  for (const auto& n : bootloader_packages()) names += (names.empty() ? "" : " ") + n;
+  return "# Written by sckl: this server boots its provider's kernel and sckl switches\n"
+         "# into the kernel on its disk; no bootloader belongs on that disk. apt never\n"
+         "# picks these packages by itself (a kernel package's Recommends included).\n"
+         "# To install one anyway: apt -o Sckl::Allow-Grub=true install grub-pc=VERSION\n"
+         "# Removed with sckl.\n"
+         "Package: " + names + "\n"
+         "Pin: release *\n"
+         "Pin-Priority: -1\n";
+}
+
+std::string apt_hook_config_text() {
+  const std::string prog = paths::kAptHookProgram;
+  return "// Written by sckl: refuse to install a bootloader (see sckl(8)). Removed with sckl.\n"
+         "// Override for one command: apt -o Sckl::Allow-Grub=true install grub-pc\n"
+         "DPkg::Pre-Install-Pkgs { \"" + prog + "\"; };\n"
+         "// apt looks the protocol version up by the command's first word.\n"
+         "DPkg::Tools::Options::" + prog + "::Version \"2\";\n";
+}
+
+}  // namespace sckl
