@@ -27,6 +27,14 @@ check "/etc/default/kexec has LOAD_KEXEC=false" grep -qx 'LOAD_KEXEC=false' "$SC
 check "/etc/default/kexec has no LOAD_KEXEC=true left" bash -c "! grep -q '^[[:space:]]*LOAD_KEXEC=true' '$SCKL_ROOT/etc/default/kexec'"
 check "/etc/sckl/sckl.conf exists" test -s "$SCKL_ROOT/etc/sckl/sckl.conf"
 snapshot "$snap.installed"
+
+# postinst on its own, run again as dpkg would: its time, and that a second
+# configure changes nothing.
+start=$(date +%s.%N)
+in_chroot /var/lib/dpkg/info/sckl.postinst configure 0.1.0 >&2 || die "postinst configure (second run) failed"
+log "figure: postinst configure own time (second run): $(elapsed "$start") s"
+snapshot "$snap.again"
+compare_snapshots "$snap.installed" "$snap.again" "a second postinst configure changes nothing"
 log "the install changed these paths:"
 diff "$snap.before" "$snap.installed" | sed -n 's/^[<>] //p' | cut -f1 | sort -u | sed 's/^/    /' >&2 || true
 
