@@ -30,7 +30,7 @@ Result<ArmReport> plan_arm(System& sys) {
         r.problems.push_back(facts.error().describe());
       } else {
         for (const auto& c : run_preflight(facts.value()))
-        if (!c.ok && c.name != "kexec support" && c.name != "lockdown" && c.name != "kexec_load_disabled" &&
+        if (!c.ok && !c.advisory && c.name != "kexec support" && c.name != "lockdown" && c.name != "kexec_load_disabled" &&
             c.name != "memory")
             r.problems.push_back(c.name + ": " + c.detail);
       }

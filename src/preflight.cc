@@ -13,7 +13,9 @@ bool is_bzimage(const std::string& head) { return head.size() >= 0x206 && head.c
 
 std::vector<PreflightCheck> run_preflight(const PreflightFacts& f) {
   std::vector<PreflightCheck> out;
-  auto add = [&](std::string name, bool ok, std::string detail) { out.push_back({std::move(name), ok, std::move(detail)}); };
+  auto add = [&](std::string name, bool ok, std::string detail, bool advisory = false) {
+    out.push_back({std::move(name), ok, std::move(detail), advisory});
+  };
   add("kexec support", f.kexec_supported,
       f.kexec_supported ? "the running kernel has kexec"
                         : "the running kernel was built without kexec (no /sys/kernel/kexec_loaded); sckl cannot "
@@ -34,10 +36,13 @@ std::vector<PreflightCheck> run_preflight(const PreflightFacts& f) {
       !f.initrd_present ? "the initrd is missing; run 'update-initramfs -c -k VERSION'"
       : f.initrd_size == 0 ? "the initrd is empty; run 'update-initramfs -u -k VERSION'"
                            : "present");
+  // Advisory: images built by debootstrap/mmdebstrap have a good initrd but
+  // no such record (seen in the VM suite), so its absence only warns.
   add("initrd built for this version", f.initrd_recorded,
       f.initrd_recorded ? "initramfs-tools built it"
-                        : "initramfs-tools has no record of building it (/var/lib/initramfs-tools/VERSION); run "
-                          "'update-initramfs -u -k VERSION'");
+                        : "initramfs-tools has no record of building it (/var/lib/initramfs-tools/VERSION); if the "
+                          "initrd is old, run 'update-initramfs -u -k VERSION'",
+      true);
   // The new kernel and initrd are copied into memory while the old kernel
   // still runs; keep a margin for the decompressed kernel and the kernel's
   // own needs.
@@ -54,13 +59,13 @@ std::vector<PreflightCheck> run_preflight(const PreflightFacts& f) {
 
 bool preflight_passed(const std::vector<PreflightCheck>& checks) {
   for (const auto& c : checks)
-    if (!c.ok) return false;
+    if (!c.ok && !c.advisory) return false;
   return true;
 }
 
 Status preflight_status(const std::vector<PreflightCheck>& checks, const std::string& version) {
   for (const auto& c : checks) {
-    if (c.ok) continue;
+    if (c.ok || c.advisory) continue;
     std::string detail = c.detail;
     for (auto pos = detail.find("VERSION"); pos != std::string::npos; pos = detail.find("VERSION"))
       detail.replace(pos, 7, version);

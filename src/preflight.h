@@ -17,6 +17,8 @@ struct PreflightCheck {
   std::string name;    // "kexec_load_disabled", "image format", ...
   bool ok = false;
   std::string detail;  // what was found; for a failure, what to do
+  // An advisory check only warns: its failure does not stop a switch.
+  bool advisory = false;
 };
 
 struct PreflightFacts {
@@ -32,7 +34,8 @@ struct PreflightFacts {
   size_t cmdline_length = 0;
 };
 
-// The checks as plain data decisions. All must pass to switch.
+// The checks as plain data decisions. All but the advisory ones must pass
+// to switch.
 std::vector<PreflightCheck> run_preflight(const PreflightFacts& facts);
 bool preflight_passed(const std::vector<PreflightCheck>& checks);
 // The first failure as an Error (for arm and the switch).
