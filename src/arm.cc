@@ -32,7 +32,7 @@ Result<ArmReport> plan_arm(System& sys) {
         for (const auto& c : run_preflight(facts.value()))
         if (!c.ok && !c.advisory && c.name != "kexec support" && c.name != "lockdown" && c.name != "kexec_load_disabled" &&
             c.name != "memory")
-            r.problems.push_back(c.name + ": " + c.detail);
+            r.problems.push_back(c.name + ": " + preflight_detail(c, v.target.version));
       }
     }
   }

@@ -197,7 +197,8 @@ int cmd_check(const Options& o) {
   auto checks = run_preflight(facts.value());
   std::cout << "target " << v.target.version << "\n";
   for (const auto& c : checks)
-    std::cout << (c.ok ? "ok   " : c.advisory ? "warn " : "FAIL ") << c.name << ": " << c.detail << "\n";
+    std::cout << (c.ok ? "ok   " : c.advisory ? "warn " : "FAIL ") << c.name << ": "
+              << preflight_detail(c, v.target.version) << "\n";
   std::cout << "command line: " << line.value() << "\n";
   return preflight_passed(checks) ? kExitOk : kExitFailed;
 }

@@ -63,13 +63,18 @@ bool preflight_passed(const std::vector<PreflightCheck>& checks) {
   return true;
 }
 
+std::string preflight_detail(const PreflightCheck& check, const std::string& version) {
+  std::string detail = check.detail;
+  for (auto pos = detail.find("VERSION"); pos != std::string::npos; pos = detail.find("VERSION", pos + version.size()))
+    detail.replace(pos, 7, version);
+  return detail;
+}
+
 Status preflight_status(const std::vector<PreflightCheck>& checks, const std::string& version) {
   for (const auto& c : checks) {
     if (c.ok || c.advisory) continue;
-    std::string detail = c.detail;
-    for (auto pos = detail.find("VERSION"); pos != std::string::npos; pos = detail.find("VERSION"))
-      detail.replace(pos, 7, version);
-    return Error{"cannot switch into " + version + ": " + c.name + " check failed", EINVAL, detail};
+    return Error{"cannot switch into " + version + ": " + c.name + " check failed", EINVAL,
+                 preflight_detail(c, version)};
   }
   return {};
 }

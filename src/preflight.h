@@ -38,6 +38,8 @@ struct PreflightFacts {
 // to switch.
 std::vector<PreflightCheck> run_preflight(const PreflightFacts& facts);
 bool preflight_passed(const std::vector<PreflightCheck>& checks);
+// The check's detail with VERSION filled in.
+std::string preflight_detail(const PreflightCheck& check, const std::string& version);
 // The first failure as an Error (for arm and the switch).
 Status preflight_status(const std::vector<PreflightCheck>& checks, const std::string& version);
 

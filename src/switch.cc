@@ -51,8 +51,11 @@ Result<bool> root_read_only(System& sys) {
   return m.value().read_only;
 }
 
+// Also this boot's decision: a refusal after the decision replaces it.
 Status say_loudly(System& sys, const std::string& reason) {
   log_warning(reason);
+  SCKL_TRY(sys.make_dir(paths::kRunDir, 0755));
+  SCKL_TRY(sys.write_file(paths::kDecision, reason + "\n", 0644));
   SCKL_TRY(sys.make_dir(paths::kMotdDir, 0755));
   return sys.write_file(paths::kMotd,
                         "sckl: this server runs the provider's kernel: " + reason + "\nsckl: see 'sckl status'.\n",

@@ -79,6 +79,10 @@ TEST(Preflight, AnInitrdWithoutInitramfsToolsRecordOnlyWarns) {
   EXPECT_TRUE(check(cs, "initrd built for this version").advisory);
   EXPECT_TRUE(preflight_passed(cs));
   EXPECT_TRUE(preflight_status(cs, "6.1.0-56-amd64").ok());
+  std::string detail = preflight_detail(check(cs, "initrd built for this version"), "6.1.0-56-amd64");
+  EXPECT_NE(detail.find("/var/lib/initramfs-tools/6.1.0-56-amd64"), std::string::npos);
+  EXPECT_NE(detail.find("update-initramfs -u -k 6.1.0-56-amd64"), std::string::npos);
+  EXPECT_EQ(detail.find("VERSION"), std::string::npos);
 }
 
 TEST(Preflight, GathersFromProcSysAndBoot) {

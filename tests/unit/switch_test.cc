@@ -195,6 +195,9 @@ TEST(EarlySwitch, PreflightFailureNeverLoads) {
   ASSERT_TRUE(early_switch(m.s).ok());
   EXPECT_TRUE(m.kexec_load_argv().empty());
   EXPECT_NE(m.s.content(paths::kMotd).find("kexec_load_disabled"), std::string::npos);
+  // This boot's decision says what happened, not what was intended.
+  EXPECT_NE(m.s.content(paths::kDecision).find("not switching"), std::string::npos);
+  EXPECT_EQ(m.s.content(paths::kDecision).find("switching into"), std::string::npos);
 }
 
 TEST(EarlySwitch, DamagedCountStaysOnTheProvider) {
