@@ -22,7 +22,6 @@ std::string bzimage() {
 struct Machine {
   FakeSystem s;
   int kexec_load_exit = 0;
-  bool exec_returns = true;  // a real kexec -e never returns; here it "fails" so the test goes on
   std::vector<std::string> mounts;
 
   Machine() {
@@ -46,6 +45,7 @@ struct Machine {
         return ProcessResult{0, "", ""};
       }
       if (c.argv[0] == "kexec" && c.argv[1] == "-l") return ProcessResult{kexec_load_exit, "", "kexec: load failed"};
+      // A real kexec -e never returns; the fake "fails" so that the test goes on.
       if (c.argv[0] == "kexec" && c.argv[1] == "-e") return ProcessResult{1, "", "kexec: exec failed"};
       if (c.argv[0] == "sync") return ProcessResult{0, "", ""};
       return ProcessResult{127, "", "not found"};
