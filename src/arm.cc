@@ -70,8 +70,8 @@ int kernel_hook_main(KernelHook hook, int argc, char** argv) {
   const char* name = hook == KernelHook::PostInst   ? "/etc/kernel/postinst.d/zz-sckl"
                      : hook == KernelHook::PostRm   ? "/etc/kernel/postrm.d/zz-sckl"
                                                     : "/etc/initramfs/post-update.d/sckl";
-  const int max_args = hook == KernelHook::InitramfsPostUpdate ? 2 : 2;
-  if (argc < 2 || argc - 1 > max_args) {
+  // VERSION plus IMAGE (kernel hooks, optional) or INITRD (post-update).
+  if (argc < 2 || argc > 3) {
     log_error(std::string(name) + ": usage: " + name + " VERSION " +
               (hook == KernelHook::InitramfsPostUpdate ? "INITRD" : "[IMAGE]") +
               " (run by the kernel packages and update-initramfs)");

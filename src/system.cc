@@ -37,11 +37,6 @@ Result<bool> path_exists(System& sys, const std::string& path) {
   return st.value().kind != FileKind::Missing;
 }
 
-bool exists(System& sys, const std::string& path) {
-  auto st = sys.stat(path);
-  return st.ok() && st.value().kind != FileKind::Missing;
-}
-
 Status make_parents(System& sys, const std::string& path) {
   std::string dir = parent_dir(path);
   if (dir == "/" || dir == ".") return {};

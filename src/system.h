@@ -83,8 +83,6 @@ class System {
 Status make_parents(System& sys, const std::string& path);
 // Whether the path exists (any kind, symlinks not followed).
 Result<bool> path_exists(System& sys, const std::string& path);
-// Transitional: errors count as "does not exist". Do not use in new code.
-bool exists(System& sys, const std::string& path);
 std::string parent_dir(const std::string& path);
 std::string base_name(const std::string& path);
 
