@@ -28,6 +28,13 @@ Result<ConfigFile> ConfigFile::parse(const std::string& text, const std::string&
     pos = nl == std::string::npos ? text.size() : nl + 1;
     ++lineno;
     Line line{raw, {}, {}};
+    // A NUL or escape in a value would be read as some other value (a
+    // damaged "autostart = yes\0..." is not "yes"): refuse it, naming the line.
+    for (char c : raw)
+      if ((static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\r') || c == '\x7f')
+        return Error{name + " line " + std::to_string(lineno) + ": control character (byte " +
+                         std::to_string(static_cast<unsigned char>(c)) + ") in the line",
+                     EINVAL, "the file looks damaged; correct or remove that line (see sckl.conf(5)), then run 'dpkg --configure -a'"};
     std::string t = trim(raw);
     if (!t.empty() && t[0] != '#') {
       auto eq = t.find('=');

@@ -102,6 +102,38 @@ Status DebconfProtocol::purge() {
   return {};
 }
 
+namespace {
+
+// debconf's "question skipped" (INPUT) and "go back" (GO) code.
+constexpr int kCodeSkipped = 30;
+
+Result<bool> shown_or_skipped(Result<std::string> r) {
+  if (r.ok()) return true;
+  if (r.error().errnum == kCodeSkipped) return false;
+  return r.error();
+}
+
+}  // namespace
+
+Result<bool> DebconfProtocol::input(const std::string& priority, const std::string& question) {
+  return shown_or_skipped(command("INPUT " + priority + " " + question));
+}
+
+Result<bool> DebconfProtocol::go() { return shown_or_skipped(command("GO")); }
+
+Status DebconfProtocol::fset(const std::string& question, const std::string& flag, const std::string& value) {
+  auto r = command("FSET " + question + " " + flag + " " + value);
+  if (!r.ok()) return r.error();
+  return {};
+}
+
+Status DebconfProtocol::subst(const std::string& question, const std::string& key, const std::string& value) {
+  if (!one_line(value)) return Error{"cannot put a line break into debconf question " + question, EINVAL, {}};
+  auto r = command("SUBST " + question + " " + key + " " + value);
+  if (!r.ok()) return r.error();
+  return {};
+}
+
 std::unique_ptr<Debconf> connect_debconf(int argc, char** argv) {
   const char* root = std::getenv("DPKG_ROOT");
   if (root && *root && std::strcmp(root, "/") != 0) return nullptr;

@@ -22,6 +22,15 @@ class Debconf {
   virtual Status set(const std::string& question, const std::string& value) = 0;
   // Removes this package's own questions (db_purge).
   virtual Status purge() = 0;
+  // Queues a question for display: true when the frontend will show it,
+  // false when it skips it (debconf's code 30: priority too low, already
+  // seen, or a frontend that shows nothing such as noninteractive).
+  virtual Result<bool> input(const std::string& priority, const std::string& question) = 0;
+  // Shows the queued questions: false when the admin chose to go back.
+  virtual Result<bool> go() = 0;
+  virtual Status fset(const std::string& question, const std::string& flag, const std::string& value) = 0;
+  // Fills ${key} in the question's text.
+  virtual Status subst(const std::string& question, const std::string& key, const std::string& value) = 0;
 };
 
 // The protocol over two file descriptors: commands written to `out_fd`,
@@ -32,6 +41,10 @@ class DebconfProtocol : public Debconf {
   Result<std::optional<std::string>> get(const std::string& question) override;
   Status set(const std::string& question, const std::string& value) override;
   Status purge() override;
+  Result<bool> input(const std::string& priority, const std::string& question) override;
+  Result<bool> go() override;
+  Status fset(const std::string& question, const std::string& flag, const std::string& value) override;
+  Status subst(const std::string& question, const std::string& key, const std::string& value) override;
 
   // One command; returns the reply's text after a 0 status, or an Error
   // carrying the status code in errnum.

@@ -1,15 +1,18 @@
 #include "setup.h"
 
 #include "apt_files.h"
+#include "arm.h"
 #include "config.h"
 #include "fstab.h"
 #include "initramfs.h"
+#include "kernels.h"
 #include "kexec_tools.h"
 #include "log.h"
 #include "nic.h"
 #include "paths.h"
 #include "provider_units.h"
 #include "rootfs.h"
+#include "settings.h"
 
 namespace sckl {
 namespace {
@@ -28,13 +31,6 @@ Result<std::optional<std::string>> read_optional(System& sys, const std::string&
     return text.error();
   }
   return std::optional<std::string>(std::move(text.value()));
-}
-
-// The config as it will be after this run: the admin's file, or the default.
-Result<ConfigFile> effective_config(System& sys) {
-  auto text = read_optional(sys, paths::kConfigFile);
-  if (!text.ok()) return text.error();
-  return ConfigFile::parse(text.value().value_or(ConfigFile::default_text()), sys.display(paths::kConfigFile));
 }
 
 Status plan_kexec_tools(System& sys, Plan& plan) {
@@ -120,6 +116,12 @@ Status plan_machine(System& sys, Plan& plan, const ConfigFile& config) {
 
 }  // namespace
 
+Result<ConfigFile> effective_config(System& sys) {
+  auto text = read_optional(sys, paths::kConfigFile);
+  if (!text.ok()) return text.error();
+  return ConfigFile::parse(text.value().value_or(ConfigFile::default_text()), sys.display(paths::kConfigFile));
+}
+
 Result<Plan> plan_machine_setup(System& sys) {
   auto config = effective_config(sys);
   if (!config.ok()) return config.error();
@@ -128,18 +130,15 @@ Result<Plan> plan_machine_setup(System& sys) {
   return plan;
 }
 
-Result<Plan> plan_configure(System& sys, InstallTarget target) {
-  auto config = effective_config(sys);
-  if (!config.ok()) return config.error();
+Result<Plan> plan_configure(System& sys, InstallTarget target, const ConfigFile& config) {
   Plan plan;
-  plan.files.push_back({paths::kConfigFile, ConfigFile::default_text(), 0644, true,
-                        "wrote " + sys.display(paths::kConfigFile) + " with the default settings"});
+  plan.files.push_back({paths::kConfigFile, config.text(), 0644, true, "wrote " + sys.display(paths::kConfigFile)});
   SCKL_TRY(plan_kexec_tools(sys, plan));
   plan.files.push_back({paths::kAptPin, apt_pin_text(), 0644, false, ""});
   plan.files.push_back({paths::kAptHookConf, apt_hook_config_text(), 0644, false, ""});
   SCKL_TRY(plan_provider_dropins(sys, plan));
   if (target == InstallTarget::RunningServer) {
-    SCKL_TRY(plan_machine(sys, plan, config.value()));
+    SCKL_TRY(plan_machine(sys, plan, config));
   } else {
     plan.first_boot_pending = true;
   }
@@ -153,10 +152,21 @@ Status apply_plan(System& sys, const Plan& plan) {
   SCKL_TRY(changes.settle_interrupted_writes());
   bool refresh = false;  // marked stale in this run already
   for (const auto& f : plan.files) {
-    if (f.only_if_missing) {
-      auto present = path_exists(sys, f.path);
-      if (!present.ok()) return present.error();
-      if (present.value()) continue;
+    if (f.admin_file) {
+      auto info = sys.stat(f.path);
+      if (!info.ok()) return info.error();
+      if (info.value().kind != FileKind::Missing) {
+        // Not through the change set: the admin's own file is neither
+        // restored nor guarded on purge (purge removes it), and an edit of
+        // theirs must not stop sckl from writing the answers they gave.
+        auto current = sys.read_file(f.path);
+        if (!current.ok()) return current.error();
+        if (current.value() != f.content) {
+          SCKL_TRY(sys.write_file(f.path, f.content, info.value().mode));
+          log_info(f.done_message);
+        }
+        continue;
+      }
     }
     SCKL_TRY(changes.ensure_dir(parent_dir(f.path)));
     auto put = changes.put_file(f.path, f.content, f.mode);
@@ -194,10 +204,55 @@ Status hold_kexec_tools_question(System& sys, Debconf& debconf) {
 }
 
 Status configure_sckl(System& sys, InstallTarget target, Debconf* debconf) {
-  auto plan = plan_configure(sys, target);
+  auto config = effective_config(sys);
+  if (!config.ok()) return config.error();
+  std::vector<std::string> changed;
+  if (debconf) {
+    // Only a pinned target_kernel answer needs the list; no /boot, no kernels.
+    std::vector<InstalledKernel> kernels;
+    auto boot = path_exists(sys, "/boot");
+    if (!boot.ok()) return boot.error();
+    if (boot.value()) {
+      auto listed = list_installed_kernels(sys);
+      if (!listed.ok()) return listed.error();
+      kernels = std::move(listed.value());
+    }
+    auto synced_text = read_optional(sys, paths::kDebconfSynced);
+    if (!synced_text.ok()) return synced_text.error();
+    std::optional<ConfigFile> synced;
+    if (synced_text.value()) {
+      // Only a reference for the config script; a damaged copy counts as none.
+      auto parsed = ConfigFile::parse(*synced_text.value(), sys.display(paths::kDebconfSynced));
+      if (parsed.ok()) synced = std::move(parsed.value());
+      else log_warning(parsed.error().describe() + " (ignored; rewritten at the end of this run)");
+    }
+    auto merged = merge_debconf_answers(*debconf, config.value(), kernels, sys.display(paths::kConfigFile),
+                                        synced ? &*synced : nullptr);
+    if (!merged.ok()) return merged.error();
+    changed = std::move(merged.value());
+  }
+  auto plan = plan_configure(sys, target, config.value());
   if (!plan.ok()) return plan.error();
   SCKL_TRY(apply_plan(sys, plan.value()));
-  if (debconf) return hold_kexec_tools_question(sys, *debconf);
+  for (const auto& key : changed)
+    log_info("set " + key + " = " + config.value().get(key).value_or("") + " in " + sys.display(paths::kConfigFile) +
+             " (debconf answer)");
+  if (debconf) {
+    SCKL_TRY(hold_kexec_tools_question(sys, *debconf));
+    SCKL_TRY(sys.make_dir(paths::kStateDir, 0755));
+    SCKL_TRY(sys.write_file(paths::kDebconfSynced, debconf_synced_text(config.value()), 0644));
+  }
+  // A changed choice changes what the next provider boot does: say it, and
+  // drop a kexec kernel loaded for the old choice. Only on a running server:
+  // in an image the running kernel is the build host's.
+  // The answers are in place either way: a failure here is the next boot's
+  // business, reported now so that the admin can look.
+  if (!changed.empty() && target == InstallTarget::RunningServer) {
+    auto armed = arm(sys);
+    if (!armed.ok())
+      log_warning("could not re-arm for the new choices: " + armed.error().describe() +
+                  " ('sckl arm' tries again; 'sckl check' shows what the next boot does)");
+  }
   return {};
 }
 

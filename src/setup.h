@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "config.h"
 #include "debconf.h"
 #include "error.h"
 #include "install_target.h"
@@ -23,7 +24,9 @@ struct PlannedFile {
   std::string path;
   std::string content;
   mode_t mode = 0644;
-  bool only_if_missing = false;  // the admin's file once it exists (sckl.conf)
+  // sckl.conf: created (and recorded) when missing; once it exists it is the
+  // admin's file, edited in place only when debconf answers changed a value.
+  bool admin_file = false;
   std::string done_message;      // logged when the file is written
 };
 
@@ -32,8 +35,12 @@ struct Plan {
   bool first_boot_pending = false;  // leave the marker for sckl-setup.service
 };
 
-// Everything postinst configure does on this target.
-Result<Plan> plan_configure(System& sys, InstallTarget target);
+// Everything postinst configure does on this target, with `config` as
+// sckl.conf is to be after this run (the file, or its default, with the
+// debconf answers merged in).
+Result<Plan> plan_configure(System& sys, InstallTarget target, const ConfigFile& config);
+// sckl.conf as it is now, or the default text when it does not exist.
+Result<ConfigFile> effective_config(System& sys);
 // The machine-specific part: root fs entry in /etc/fstab, NIC name links.
 Result<Plan> plan_machine_setup(System& sys);
 
@@ -41,8 +48,10 @@ Result<Plan> plan_machine_setup(System& sys);
 // sets or clears the first-boot marker.
 Status apply_plan(System& sys, const Plan& plan);
 
-// postinst configure: plan_configure + apply_plan, then kexec-tools' debconf
-// answer (when debconf is connected; the file is what persists).
+// postinst configure: with debconf connected, sckl's answers are checked
+// (bad ones re-asked or refused before anything changes) and merged into
+// sckl.conf; then plan_configure + apply_plan, kexec-tools' debconf answer,
+// and on a running server a re-arm when a choice changed.
 Status configure_sckl(System& sys, InstallTarget target, Debconf* debconf = nullptr);
 
 // Sets kexec-tools/load_kexec to false, recording the old value first.

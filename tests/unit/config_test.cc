@@ -59,3 +59,20 @@ TEST(ConfigFile, SetFillsAnEmptyValueWithOneSpace) {
 
 }  // namespace
 }  // namespace sckl
+
+namespace sckl {
+namespace {
+
+TEST(ConfigFile, ControlBytesInALineAreRefusedNamingTheLine) {
+  for (std::string bad : {std::string("autostart = yes\0junk\n", 21), std::string("tries = 2\x1b[31m\n"),
+                          std::string("# fine\nnic_names = pa\x7fth\n")}) {
+    auto c = ConfigFile::parse(bad, "/etc/sckl/sckl.conf");
+    ASSERT_FALSE(c.ok()) << bad;
+    EXPECT_NE(c.error().message.find("/etc/sckl/sckl.conf line"), std::string::npos);
+    EXPECT_NE(c.error().message.find("control character"), std::string::npos);
+  }
+  EXPECT_TRUE(ConfigFile::parse("tries =\t2\r\n", "x").ok());  // tabs and CRLF files are fine
+}
+
+}  // namespace
+}  // namespace sckl

@@ -24,6 +24,12 @@ class LogCapture {
       if (l.find(part) != std::string::npos) return true;
     return false;
   }
+  // Everything captured, for failure messages.
+  std::string text() const {
+    std::string out;
+    for (const auto& l : lines) out += l + "\n";
+    return out;
+  }
   std::vector<std::string> lines;
 
  private:

@@ -120,7 +120,9 @@ TEST(Configure, DpkgRootIsAnImageWithoutAskingTheHost) {
   FakeSystem s = provider_booted_server();
   // FakeSystem's root is "/"; a foreign root is decided from the facts.
   EXPECT_EQ(decide_install_target({true, false, true}), InstallTarget::Image);
-  auto plan = plan_configure(s, InstallTarget::Image);
+  auto config = effective_config(s);
+  ASSERT_TRUE(config.ok());
+  auto plan = plan_configure(s, InstallTarget::Image, config.value());
   ASSERT_TRUE(plan.ok());
   for (const auto& f : plan.value().files) EXPECT_NE(f.path, "/etc/fstab");
   EXPECT_TRUE(plan.value().first_boot_pending);
@@ -248,6 +250,7 @@ TEST(Purge, FailingEveryCallInTurnThenRerunRestores) {
 }  // namespace
 }  // namespace sckl
 
+#include "config.h"
 #include "fake_debconf.h"
 #include "kexec_tools.h"
 
@@ -276,6 +279,62 @@ TEST(Debconf, AlreadyFalseOrUnknownQuestionIsNotRecorded) {
   ASSERT_TRUE(configure_sckl(s, InstallTarget::RunningServer, &dc).ok());
   ASSERT_TRUE(purge_sckl(s, &dc).ok());
   EXPECT_EQ(dc.db[kLoadKexecQuestion], "false");
+}
+
+TEST(Debconf, PreseededAnswersShapeTheNewConfigFile) {
+  FakeSystem s = provider_booted_server();
+  testing::FakeDebconf dc;
+  dc.db["sckl/tries"] = "3";
+  dc.db["sckl/nic_names"] = "off";
+  dc.db["sckl/autostart"] = "true";
+  s.put_file("/proc/cmdline", "root=/dev/vda console=ttyS0\n");
+  s.put_file("/proc/sys/kernel/osrelease", "6.1.0-47-cloud-amd64\n");
+  LogCapture log;
+  auto st = configure_sckl(s, InstallTarget::RunningServer, &dc);
+  ASSERT_TRUE(st.ok()) << st.error().describe();
+  auto config = ConfigFile::parse(s.content(paths::kConfigFile), "sckl.conf");
+  ASSERT_TRUE(config.ok());
+  EXPECT_EQ(config.value().get("tries").value_or(""), "3");
+  EXPECT_EQ(config.value().get("nic_names").value_or(""), "off");
+  EXPECT_EQ(config.value().get("autostart").value_or(""), "yes");
+  EXPECT_TRUE(s.content(paths::kConfigFile).starts_with("# sckl's configuration"));
+  EXPECT_FALSE(s.has(kLink));  // nic_names = off was applied in the same run
+  EXPECT_TRUE(log.contains("set tries = 3 in /etc/sckl/sckl.conf")) << log.text();
+  // Re-armed for the new choices: the next boot's plan is said.
+  EXPECT_TRUE(log.contains("next boot")) << log.text();
+}
+
+TEST(Debconf, ReconfigureEditsOneValueAndKeepsTheAdminsFile) {
+  FakeSystem s = provider_booted_server();
+  s.put_file(paths::kConfigFile, "# my fleet's choice\ntries = 2\ncustom = kept\n", 0640);
+  ASSERT_TRUE(configure(s).ok());
+  testing::FakeDebconf dc;
+  dc.db["sckl/tries"] = "7";
+  ASSERT_TRUE(configure_sckl(s, InstallTarget::RunningServer, &dc).ok());
+  EXPECT_EQ(s.content(paths::kConfigFile), "# my fleet's choice\ntries = 7\ncustom = kept\n");
+  EXPECT_EQ(s.nodes.at(paths::kConfigFile).mode, 0640u);
+  // Purge still removes sckl's own file, edited or not.
+  ASSERT_TRUE(purge_sckl(s, &dc).ok());
+  EXPECT_FALSE(s.has(paths::kConfigFile));
+}
+
+TEST(Debconf, ABadAnswerChangesNothingAtAll) {
+  FakeSystem s = provider_booted_server();
+  const FakeSystem pristine = s;
+  testing::FakeDebconf dc;
+  dc.db["sckl/nic_names"] = "off";
+  dc.db["sckl/extra_cmdline"] = "init=/bin/sh";
+  auto st = configure_sckl(s, InstallTarget::RunningServer, &dc);
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.error().message.find("sckl/extra_cmdline"), std::string::npos);
+  expect_same_tree(pristine, s, "after a refused answer");
+  // Installed before, with an admin's file: the file stays whole too.
+  ASSERT_TRUE(configure(s).ok());
+  s.put_file(paths::kConfigFile, "# mine\ntries = 2\n");
+  const FakeSystem configured = s;
+  dc.db["sckl/tries"] = "5";
+  ASSERT_FALSE(configure_sckl(s, InstallTarget::RunningServer, &dc).ok());
+  expect_same_tree(configured, s, "after a refused reconfigure");
 }
 
 TEST(Debconf, FailureIsReportedAndARerunConverges) {
