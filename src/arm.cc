@@ -4,6 +4,7 @@
 #include "log.h"
 #include "preflight.h"
 #include "process.h"
+#include "state_lock.h"
 
 namespace sckl {
 
@@ -18,7 +19,7 @@ Result<ArmReport> plan_arm(System& sys) {
   SwitchFacts next = v.facts;
   next.marker_on_cmdline = false;
   next.running_version.clear();
-  if (next.disabled && next.disabled_why.find("sckl.disable") != std::string::npos) next.disabled = false;
+  if (v.disabled_by == SwitchView::DisabledBy::CmdlineWord) next.disabled = false;
   SwitchDecision d = decide_switch(v.state, next);
   if (d.do_switch) {
     auto line = target_cmdline(v, d.attempt);
@@ -78,11 +79,24 @@ int kernel_hook_main(KernelHook hook, int argc, char** argv) {
     return 2;
   }
   std::string version = argv[1];
-  if (!is_valid_kernel_version(version)) {
-    log_error(std::string(name) + ": '" + version + "' is not a kernel version");
+  if (version.empty() || version.starts_with("-")) {
+    log_error(std::string(name) + ": expected a kernel version, not '" + version +
+              "' (run by the kernel packages and update-initramfs)");
     return 2;
   }
+  // A version sckl cannot boot (spaces, '/', control characters) is still
+  // some package's kernel: say so and re-arm for the kernels that are there;
+  // the target is chosen from /boot, not from this argument.
+  if (!is_valid_kernel_version(version))
+    log_warning(std::string(name) + ": '" + version +
+                "' is not a kernel version sckl can switch into; re-arming for the installed kernels");
   auto sys = RealSystem::from_environment();
+  auto lock = lock_state(*sys, std::string(name) + " " + version);
+  if (!lock.ok()) {
+    log_warning(std::string(name) + " " + version + ": " + lock.error().describe());
+    log_warning("the kernel package is not affected; run 'sckl arm' once that process has finished");
+    return 0;
+  }
   auto r = arm(*sys);
   if (!r.ok()) {
     log_warning(std::string(name) + " " + version + ": " + r.error().describe());

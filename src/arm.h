@@ -30,7 +30,10 @@ Result<ArmReport> arm(System& sys);
 // Kernel hooks: /etc/kernel/postinst.d/zz-sckl VERSION [IMAGE],
 // /etc/kernel/postrm.d/zz-sckl VERSION [IMAGE],
 // /etc/initramfs/post-update.d/sckl VERSION INITRD. A hook never fails a
-// kernel package: problems are warnings and exit 0; only wrong usage exits 2.
+// kernel package: problems (a version sckl cannot switch into, a damaged
+// file, the state lock busy for 60 s) are warnings and exit 0; only wrong
+// usage (no version, an option, too many arguments) exits 2. Runs under the
+// state lock (state_lock.h).
 enum class KernelHook { PostInst, PostRm, InitramfsPostUpdate };
 int kernel_hook_main(KernelHook hook, int argc, char** argv);
 

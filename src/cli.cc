@@ -16,6 +16,7 @@
 #include "process.h"
 #include "setup.h"
 #include "sha256.h"
+#include "state_lock.h"
 #include "switch.h"
 
 namespace sckl {
@@ -27,6 +28,7 @@ constexpr int kExitFailed = 1;
 constexpr int kExitUsage = 2;
 
 struct Options {
+  System* sys = nullptr;  // the system below `root`; set once the arguments are read
   std::string root = "/";
   bool json = false;
   bool first_boot = false;
@@ -34,11 +36,18 @@ struct Options {
   std::vector<std::string> args;
 };
 
+// Whether a verb changes sckl's state: those run under the state lock.
+enum class Access { ReadOnly, ChangesState };
+// Verbs that act on the running machine's kernel cannot act on an image.
+enum class Scope { AnyRoot, RunningMachine };
+
 struct Verb {
   const char* name;
   const char* usage;    // arguments after the verb
   const char* summary;
   int min_args, max_args;
+  Access access;
+  Scope scope;
   int (*run)(const Options&);
 };
 
@@ -71,16 +80,8 @@ int report(const Status& st) {
   return kExitFailed;
 }
 
-// Verbs that act on the running machine's kernel cannot act on an image.
-bool refuse_foreign_root(const Options& o, const char* verb) {
-  if (o.root == "/") return false;
-  log_error(std::string("'") + verb + "' acts on the running machine and cannot act on --root " + o.root);
-  return true;
-}
-
 int cmd_setup(const Options& o) {
-  if (refuse_foreign_root(o, "setup")) return kExitUsage;
-  RealSystem sys(o.root);
+  System& sys = *o.sys;
   if (o.first_boot) {
     // On an image's first boot / may still be read-only (no fstab entry
     // yet): make it writable for the edit; the new entry keeps it so.
@@ -117,7 +118,7 @@ std::string read_trimmed(System& sys, const std::string& path) {
 }
 
 int cmd_status(const Options& o) {
-  RealSystem sys(o.root);
+  System& sys = *o.sys;
   auto m = load_manifest(sys);
   if (!m.ok()) return report(m.error());
   auto pending_or = path_exists(sys, paths::kFirstBootPending);
@@ -178,8 +179,7 @@ int cmd_status(const Options& o) {
 }
 
 int cmd_check(const Options& o) {
-  if (refuse_foreign_root(o, "check")) return kExitUsage;
-  RealSystem sys(o.root);
+  System& sys = *o.sys;
   auto view = read_switch_view(sys);
   if (!view.ok()) return report(view.error());
   const SwitchView& v = view.value();
@@ -204,7 +204,7 @@ int cmd_check(const Options& o) {
 }
 
 int cmd_list(const Options& o) {
-  RealSystem sys(o.root);
+  System& sys = *o.sys;
   auto view = read_switch_view(sys);
   if (!view.ok()) return report(view.error());
   const SwitchView& v = view.value();
@@ -231,20 +231,20 @@ int cmd_list(const Options& o) {
 }
 
 int cmd_good(const Options& o) {
-  RealSystem sys(o.root);
+  System& sys = *o.sys;
   return report(confirm_good(sys, o.boot));
 }
 int cmd_bad(const Options& o) {
-  RealSystem sys(o.root);
+  System& sys = *o.sys;
   return report(declare_bad(sys));
 }
 int cmd_retry(const Options& o) {
-  RealSystem sys(o.root);
+  System& sys = *o.sys;
   return report(retry_target(sys));
 }
 
 int cmd_enable(const Options& o) {
-  RealSystem sys(o.root);
+  System& sys = *o.sys;
   auto st = sys.remove_file(paths::kDisabledFlag);
   if (!st.ok()) return report(st);
   log_info("switching is enabled (" + sys.display(paths::kDisabledFlag) + " removed)");
@@ -252,7 +252,7 @@ int cmd_enable(const Options& o) {
 }
 
 int cmd_disable(const Options& o) {
-  RealSystem sys(o.root);
+  System& sys = *o.sys;
   Status st = make_parents(sys, paths::kDisabledFlag);
   if (st.ok())
     st = sys.write_file(paths::kDisabledFlag,
@@ -263,7 +263,7 @@ int cmd_disable(const Options& o) {
 }
 
 int cmd_set_target(const Options& o) {
-  RealSystem sys(o.root);
+  System& sys = *o.sys;
   const std::string& want = o.args[0];
   if (want != "newest") {
     auto kernels = list_installed_kernels(sys);
@@ -291,15 +291,14 @@ int cmd_set_target(const Options& o) {
 }
 
 int cmd_arm(const Options& o) {
-  RealSystem sys(o.root);
+  System& sys = *o.sys;
   auto r = arm(sys);
   if (!r.ok()) return report(r.error());
   return r.value().problems.empty() ? kExitOk : kExitFailed;
 }
 
 int cmd_disarm(const Options& o) {
-  if (refuse_foreign_root(o, "disarm")) return kExitUsage;
-  RealSystem sys(o.root);
+  System& sys = *o.sys;
   Command unload({"kexec", "-u"}, std::chrono::seconds(30));
   auto r = sys.run(unload);
   if (!r.ok()) return report(r.error());
@@ -309,8 +308,7 @@ int cmd_disarm(const Options& o) {
 }
 
 int cmd_boot(const Options& o) {
-  if (refuse_foreign_root(o, "boot")) return kExitUsage;
-  RealSystem sys(o.root);
+  System& sys = *o.sys;
   return report(manual_switch(sys));
 }
 
@@ -319,22 +317,26 @@ int cmd_version(const Options&) {
   return kExitOk;
 }
 
+constexpr Access R = Access::ReadOnly;
+constexpr Access W = Access::ChangesState;  // takes the state lock (state_lock.h)
+constexpr Scope A = Scope::AnyRoot;
+constexpr Scope M = Scope::RunningMachine;  // refuses --root
 const Verb kVerbs[] = {
-    {"status", "[--json]", "what runs now, what the next boot does, boot count, changes", 0, 0, cmd_status},
-    {"check", "", "preflight of the target kernel on this machine", 0, 0, cmd_check},
-    {"list", "[--json]", "installed kernels and their state", 0, 0, cmd_list},
-    {"boot", "", "switch into the target now, through 'systemctl kexec'", 0, 0, cmd_boot},
-    {"arm", "", "recompute the target and check it (kernel hooks do this)", 0, 0, cmd_arm},
-    {"disarm", "", "unload a loaded kexec kernel", 0, 0, cmd_disarm},
-    {"enable", "", "allow switching (removes /etc/sckl/disabled)", 0, 0, cmd_enable},
-    {"disable", "", "stop switching until 'sckl enable' (creates /etc/sckl/disabled)", 0, 0, cmd_disable},
-    {"set-target", "VERSION|newest", "choose the kernel to switch into", 1, 1, cmd_set_target},
-    {"good", "[--boot]", "the target works: count again from zero, lift a bad mark", 0, 0, cmd_good},
-    {"bad", "", "the target does not work: stay on the provider's kernel", 0, 0, cmd_bad},
-    {"retry", "", "forget the count for the target; the next boot tries it", 0, 0, cmd_retry},
-    {"setup", "[--first-boot]", "fit /etc/fstab and NIC names to this machine", 0, 0, cmd_setup},
-    {"version", "", "print the version", 0, 0, cmd_version},
-    {"help", "", "show this help", 0, 0, cmd_help},
+    {"status", "[--json]", "what runs now, what the next boot does, boot count, changes", 0, 0, R, A, cmd_status},
+    {"check", "", "preflight of the target kernel on this machine", 0, 0, R, M, cmd_check},
+    {"list", "[--json]", "installed kernels and their state", 0, 0, R, A, cmd_list},
+    {"boot", "", "switch into the target now, through 'systemctl kexec'", 0, 0, W, M, cmd_boot},
+    {"arm", "", "recompute the target and check it (kernel hooks do this)", 0, 0, W, A, cmd_arm},
+    {"disarm", "", "unload a loaded kexec kernel", 0, 0, W, M, cmd_disarm},
+    {"enable", "", "allow switching (removes /etc/sckl/disabled)", 0, 0, W, A, cmd_enable},
+    {"disable", "", "stop switching until 'sckl enable' (creates /etc/sckl/disabled)", 0, 0, W, A, cmd_disable},
+    {"set-target", "VERSION|newest", "choose the kernel to switch into", 1, 1, W, A, cmd_set_target},
+    {"good", "[--boot]", "the target works: count again from zero, lift a bad mark", 0, 0, W, A, cmd_good},
+    {"bad", "", "the target does not work: stay on the provider's kernel", 0, 0, W, A, cmd_bad},
+    {"retry", "", "forget the count for the target; the next boot tries it", 0, 0, W, A, cmd_retry},
+    {"setup", "[--first-boot]", "fit /etc/fstab and NIC names to this machine", 0, 0, W, M, cmd_setup},
+    {"version", "", "print the version", 0, 0, R, A, cmd_version},
+    {"help", "", "show this help", 0, 0, R, A, cmd_help},
 };
 
 int cmd_help(const Options&) {
@@ -357,7 +359,7 @@ int cmd_help(const Options&) {
 
 }  // namespace
 
-int cli_main(int argc, char** argv) {
+int cli_main(int argc, char** argv, System* system) {
   Options o;
   if (const char* r = std::getenv("DPKG_ROOT"); r && *r) o.root = r;
   const Verb* verb = nullptr;
@@ -421,6 +423,22 @@ int cli_main(int argc, char** argv) {
   if (o.json && !allowed("--json", {"status", "list"})) return kExitUsage;
   if (o.first_boot && !allowed("--first-boot", {"setup"})) return kExitUsage;
   if (o.boot && !allowed("--boot", {"good"})) return kExitUsage;
+  if (verb->scope == Scope::RunningMachine && o.root != "/") {
+    log_error(std::string("'") + verb->name + "' acts on the running machine and cannot act on --root " + o.root);
+    return kExitUsage;
+  }
+  std::unique_ptr<System> real;
+  if (!system) {
+    real = std::make_unique<RealSystem>(o.root);
+    system = real.get();
+  }
+  o.sys = system;
+  std::unique_ptr<HeldLock> lock;
+  if (verb->access == Access::ChangesState) {
+    auto l = lock_state(*o.sys, std::string("sckl ") + verb->name);
+    if (!l.ok()) return report(l.error());
+    lock = std::move(l.value());
+  }
   return verb->run(o);
 }
 

@@ -28,6 +28,7 @@ Status refresh_initramfs(System& sys) {
   if (!present.ok()) return present.error();
   if (!present.value()) return {};  // no initramfs-tools: no initrd carries .link files
   Command cmd({"update-initramfs", "-u", "-k", "all"}, std::chrono::minutes(15));
+  cmd.share_state_lock = true;  // it runs /etc/initramfs/post-update.d/sckl, which takes the lock
   log_info("updating the initrds so that they name NICs the same way (update-initramfs -u -k all)");
   auto r = sys.run(cmd);
   if (!r.ok()) return r.error().with_hint("run 'update-initramfs -u -k all' by hand");

@@ -1,6 +1,7 @@
 #include "maint.h"
 
 #include "log.h"
+#include "state_lock.h"
 
 namespace sckl {
 
@@ -14,6 +15,16 @@ int maint_main(MaintScript script, int argc, char** argv, MaintHandler handler) 
   std::unique_ptr<Debconf> debconf;
   if (script == MaintScript::Postinst || script == MaintScript::Postrm) debconf = connect_debconf(argc, argv);
   auto sys = RealSystem::from_environment();
+  // After connect_debconf: it may re-exec this script under the debconf
+  // frontend, and the lock must belong to the process that does the work.
+  const std::string holder = std::string(script_name(script)) + " " + call.value().action;
+  auto lock = lock_state(*sys, holder);
+  if (!lock.ok()) {
+    log_error(lock.error().describe());
+    log_error(holder + " changed nothing; run 'dpkg --configure -a' (or the apt command again) once that process "
+              "has finished.");
+    return 1;
+  }
   Status st = handler(*sys, debconf.get(), call.value());
   if (!st.ok()) {
     log_error(st.error().describe());

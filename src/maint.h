@@ -20,7 +20,8 @@ Status run_prerm(System& sys, Debconf* debconf, const MaintCall& call);
 Status run_postrm(System& sys, Debconf* debconf, const MaintCall& call);
 
 // Parses argv for `script`, connects to debconf for postinst and postrm
-// (see connect_debconf), runs `handler` on the real system below $DPKG_ROOT,
+// (see connect_debconf), takes the state lock (state_lock.h), runs
+// `handler` on the real system below $DPKG_ROOT,
 // reports an error naming what failed; returns the exit code (0 ok, 1
 // failed so that dpkg can run the script again, 2 wrong usage).
 int maint_main(MaintScript script, int argc, char** argv, MaintHandler handler);

@@ -128,6 +128,7 @@ Result<Manifest> Manifest::parse(const std::string& text, const std::string& nam
       continue;
     }
     auto w = split_ws(line);
+    if (w.empty()) return bad("a line of blanks only");  // serialize() writes none
     if (w[0] == "dir" && w.size() == 2) {
       auto p = decode(w[1]);
       if (!p || !p->starts_with("/")) return bad("bad directory path");

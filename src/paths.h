@@ -22,6 +22,10 @@ inline constexpr const char* kProviderUnits = "/usr/share/sckl/provider-units";
 inline constexpr const char* kStateDir = "/var/lib/sckl";
 inline constexpr const char* kManifest = "/var/lib/sckl/manifest";
 inline constexpr const char* kOriginalsDir = "/var/lib/sckl/orig";
+// sckl.conf's values as postinst last wrote debconf's answers into it
+// (read by the shell config script: a value that differs from this was
+// edited in the file since, and the file wins over debconf).
+inline constexpr const char* kDebconfSynced = "/var/lib/sckl/debconf-synced";
 // Present while the machine-specific part of the setup (root fs, NICs) waits
 // for the first boot of an image that sckl was installed into.
 // grub stays off the disk (grub_guard.h): written by postinst, removed with
@@ -42,6 +46,8 @@ inline constexpr const char* kOsRelease = "/proc/sys/kernel/osrelease";
 // Per boot (tmpfs): the switch ran (or must not run) in this boot, and what it decided.
 inline constexpr const char* kRunDir = "/run/sckl";
 inline constexpr const char* kSwitchRan = "/run/sckl/switch-ran";
+// The state lock (state_lock.h explains why it lives in /run).
+inline constexpr const char* kStateLock = "/run/sckl/lock";
 inline constexpr const char* kDecision = "/run/sckl/decision";
 inline constexpr const char* kJournalSocket = "/run/systemd/journal/socket";
 inline constexpr const char* kMotdDir = "/run/motd.d";

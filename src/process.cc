@@ -47,7 +47,10 @@ Result<ProcessResult> run_process(const Command& command) {
 
   std::vector<std::string> args(command.argv.begin() + 1, command.argv.end());
   bp::environment env = boost::this_process::environment();
-  for (const auto& [k, v] : command.extra_env) env[k] = v;
+  // set(), not env[k]: Boost 1.74's operator[] (find) compares the key
+  // against each inherited variable without a length check and reads past a
+  // shorter one (AddressSanitizer: heap-buffer-overflow).
+  for (const auto& [k, v] : command.extra_env) env.set(k, v);
 
   boost::asio::io_context ios;
   bp::async_pipe out_pipe(ios), err_pipe(ios);

@@ -39,7 +39,17 @@ Status purge_sckl(System& sys, Debconf* debconf) {
     break;
   }
   SCKL_TRY(refresh_initramfs_if_stale(sys));
-  return remove_state(sys);
+  SCKL_TRY(remove_state(sys));
+  // The state lock file (held by this very purge: nothing of sckl is left
+  // to wait for it). /run/sckl itself goes when nothing else is in it; the
+  // markers of this boot stay, for a reinstall before the next boot.
+  SCKL_TRY(sys.remove_file(paths::kStateLock));
+  auto run_dir = sys.stat(paths::kRunDir);
+  if (!run_dir.ok()) return run_dir.error();
+  if (run_dir.value().kind != FileKind::Directory) return {};
+  auto left = sys.list_dir(paths::kRunDir);
+  if (!left.ok()) return left.error();
+  return left.value().empty() ? sys.remove_dir(paths::kRunDir) : Status{};
 }
 
 }  // namespace sckl

@@ -35,6 +35,17 @@ struct Command {
   std::vector<std::string> argv;                   // argv[0] is a program name or path
   std::chrono::milliseconds timeout{std::chrono::seconds(60)};
   std::map<std::string, std::string> extra_env;    // added to the inherited environment
+  // The child may act under this process's state lock (see System::lock_file):
+  // for programs that run sckl's own hooks again (update-initramfs runs
+  // /etc/initramfs/post-update.d/sckl), which would otherwise wait for the
+  // lock their parent holds until they time out.
+  bool share_state_lock = false;
+};
+
+// A lock taken with System::lock_file; destroying it releases the lock.
+class HeldLock {
+ public:
+  virtual ~HeldLock() = default;
 };
 
 struct ProcessResult {
@@ -57,11 +68,16 @@ class System {
 
   // Atomically replaces (or creates) a regular file: temp file, fsync,
   // rename, fsync of the directory. Refuses to replace a symlink or a
-  // directory. After a crash the file is wholly old or wholly new.
+  // directory, and refuses a temp path (".NAME.sckl-new") that is anything
+  // but a regular file; the temp file is always a new inode (O_EXCL) owned
+  // by the caller with exactly `mode`, whatever the umask. With a root other
+  // than "/", a symlink in the directories above cannot lead out of the
+  // root. After a crash the file is wholly old or wholly new.
   virtual Status write_file(const std::string& path, const std::string& content, mode_t mode) = 0;
   // Removes a file or symlink; a missing path is not an error.
   virtual Status remove_file(const std::string& path) = 0;
-  // Creates one directory (parent must exist); an existing directory is fine.
+  // Creates one directory (parent must exist) with exactly `mode`; an
+  // existing directory is fine (its mode is left), a symlink is refused.
   virtual Status make_dir(const std::string& path, mode_t mode) = 0;
   // Removes an empty directory; ENOTEMPTY is reported as an error.
   virtual Status remove_dir(const std::string& path) = 0;
@@ -69,6 +85,15 @@ class System {
   // Runs a program (argv only, never a shell) with a timeout. A non-zero
   // exit is not an error here: callers look at exit_code.
   virtual Result<ProcessResult> run(const Command& command) = 0;
+
+  // Takes an exclusive lock on `path` (a regular file, created 0644 when
+  // missing; its parent must exist), waiting at most `timeout`. `holder`
+  // ("sckl arm", "postinst configure") is written into the file with the pid
+  // so that a process that times out can name who holds it. Symlinks are not
+  // followed. Held until the returned object is destroyed or the process
+  // ends. Not reentrant: take it once per process (state_lock.h).
+  virtual Result<std::unique_ptr<HeldLock>> lock_file(const std::string& path, std::chrono::milliseconds timeout,
+                                                      const std::string& holder) = 0;
 
   virtual std::optional<std::string> env(const std::string& name) = 0;
   // "/" or the directory that stands for "/" (DPKG_ROOT, --root).
@@ -78,6 +103,10 @@ class System {
   // the path, for messages.
   std::string display(const std::string& path) const;
 };
+
+// The error of a lock_file that timed out: names the lock file, the holder
+// (the "PID WHO" line it wrote, may be empty) and how long it waited.
+Error lock_busy_error(const std::string& shown_path, std::chrono::milliseconds waited, const std::string& holder_line);
 
 // Creates path's missing parent directories (mode 0755).
 Status make_parents(System& sys, const std::string& path);
@@ -105,6 +134,8 @@ class RealSystem : public System {
   Status make_dir(const std::string& path, mode_t mode) override;
   Status remove_dir(const std::string& path) override;
   Result<ProcessResult> run(const Command& command) override;
+  Result<std::unique_ptr<HeldLock>> lock_file(const std::string& path, std::chrono::milliseconds timeout,
+                                              const std::string& holder) override;
   std::optional<std::string> env(const std::string& name) override;
   const std::string& root() const override { return root_; }
 
@@ -113,6 +144,9 @@ class RealSystem : public System {
 
  private:
   std::string host_path(const std::string& path) const;
+  // An O_PATH descriptor of path's parent directory, resolved so that no
+  // symlink leads out of the root (see system.cc); -1 and errno on failure.
+  int open_parent(const std::string& path) const;
   std::string root_;
   void (*step_hook_)(AtomicWriteStep) = nullptr;
 };

@@ -188,6 +188,9 @@ SNAPSHOT_EXCLUDES=(
   # status file itself stays in: after a purge it is byte-identical to the
   # one before the install (measured), and it should be.
   ./var/lib/dpkg/status-old
+  # sckl's state lock: every maintainer script rewrites the holder's pid in
+  # it by design (purge removes it, so install + purge still compares it).
+  ./run/sckl/lock
   # Append-only logs of dpkg and update-alternatives, growing by design with
   # every run. (Anything sckl might write under /var/log stays in, and so do
   # the alternatives themselves.)

@@ -1,10 +1,16 @@
 // The sckl command as a user runs it, against a temporary root (--root), so
 // that nothing of this machine is read for decisions or written.
+#include "cli.h"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
 
+#include "fake_system.h"
+#include "log.h"
+#include "log_capture.h"
+#include "paths.h"
 #include "system.h"
 
 namespace sckl {
@@ -114,6 +120,207 @@ TEST_F(Cli, DamagedConfigIsNamed) {
   auto r = sckl({"status"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("sckl.conf line 1"), std::string::npos) << r.err;
+}
+
+// --- The verb table on a FakeSystem: the lock, wrong usage and damaged
+// files, with fault injection where the real system cannot be made to fail.
+
+using testing::FakeSystem;
+using testing::LogCapture;
+
+struct FakeMachine {
+  FakeSystem s;
+  FakeMachine() {
+    std::string image(0x400, '\0');
+    image.replace(0x202, 4, "HdrS");
+    s.put_file("/proc/cmdline", "root=/dev/vda console=ttyS0\n");
+    s.put_file("/proc/sys/kernel/osrelease", "6.1.0-47-cloud-amd64\n");
+    s.put_file("/boot/vmlinuz-6.1.0-56-amd64", image);
+    s.put_file("/boot/initrd.img-6.1.0-56-amd64", "initrd");
+    s.put_dir("/lib/modules/6.1.0-56-amd64");
+    s.put_dir("/etc/sckl");
+    s.put_dir("/var/lib");
+    s.put_dir("/run");
+    s.runner = [](const Command&) { return Result<ProcessResult>(ProcessResult{0, "", ""}); };
+  }
+  struct Outcome {
+    int code;
+    std::string out;
+    std::vector<std::string> log;
+    bool logged(const std::string& part) const {
+      for (const auto& l : log)
+        if (l.find(part) != std::string::npos) return true;
+      return false;
+    }
+  };
+  Outcome run(std::vector<std::string> args) {
+    args.insert(args.begin(), "sckl");
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    LogCapture log;
+    ::testing::internal::CaptureStdout();
+    int code = cli_main(static_cast<int>(args.size()), argv.data(), &s);
+    std::string out = ::testing::internal::GetCapturedStdout();
+    return {code, out, log.lines};
+  }
+  // Every node but the lock and /run/sckl, for "nothing changed".
+  std::map<std::string, std::string> tree() const {
+    std::map<std::string, std::string> t;
+    for (const auto& [p, n] : s.nodes)
+      if (!p.starts_with("/run/sckl")) t[p] = n.data;
+    return t;
+  }
+};
+
+const std::vector<std::vector<std::string>> kStateChanging = {
+    {"arm"}, {"disarm"}, {"enable"}, {"disable"}, {"set-target", "newest"}, {"good"}, {"bad"}, {"retry"},
+    {"boot"}, {"setup"}};
+const std::vector<std::vector<std::string>> kReadOnly = {
+    {"status"}, {"status", "--json"}, {"list"}, {"list", "--json"}, {"check"}, {"help"}, {"version"}, {"--help"},
+    {"--version"}, {"arm", "--help"}};
+
+TEST(CliLock, ReadOnlyVerbsTakeNoLock) {
+  for (const auto& args : kReadOnly) {
+    FakeMachine m;
+    m.s.lock_held_by_other = "4711 postinst configure";  // they must not even try
+    auto r = m.run(args);
+    EXPECT_NE(r.code, 2) << args[0];
+    EXPECT_FALSE(r.logged("lock")) << args[0];
+    EXPECT_EQ(m.s.locks_taken, 0) << args[0];
+  }
+}
+
+TEST(CliLock, StateChangingVerbsTakeTheLockOnceAndLetGo) {
+  for (const auto& args : kStateChanging) {
+    FakeMachine m;
+    (void)m.run(args);
+    EXPECT_EQ(m.s.locks_taken, 1) << args[0];
+    EXPECT_EQ(m.s.max_locks_held, 1) << args[0];
+    EXPECT_EQ(m.s.locks_held, 0) << args[0];
+    ASSERT_EQ(m.s.lock_holders.size(), 1u);
+    EXPECT_EQ(m.s.lock_holders[0], "sckl " + args[0]);
+  }
+}
+
+TEST(CliLock, ABusyLockFailsNamingLockAndHolderAndChangesNothing) {
+  for (const auto& args : kStateChanging) {
+    FakeMachine m;
+    m.s.put_file(paths::kDisabledFlag, "x");  // so that `enable` would change something
+    const auto before = m.tree();
+    m.s.lock_held_by_other = "4711 /etc/kernel/postinst.d/zz-sckl 6.1.0-57-amd64";
+    auto r = m.run(args);
+    EXPECT_EQ(r.code, 1) << args[0];
+    EXPECT_TRUE(r.logged(paths::kStateLock)) << args[0];
+    EXPECT_TRUE(r.logged("pid 4711 (/etc/kernel/postinst.d/zz-sckl 6.1.0-57-amd64)")) << args[0];
+    EXPECT_TRUE(m.s.commands_run.empty()) << args[0];
+    EXPECT_EQ(m.tree(), before) << args[0];
+  }
+}
+
+TEST(CliLock, AFailureToTakeTheLockIsAFailureNotAUsageError) {
+  // /run/sckl missing: stat /run/sckl, mkdir /run/sckl, then the lock itself.
+  for (int n = 1; n <= 3; ++n) {
+    FakeMachine m;
+    m.s.fail_call(n, EIO);
+    auto r = m.run({"disable"});
+    ASSERT_TRUE(m.s.fault_hit()) << n;
+    EXPECT_EQ(r.code, 1) << n;
+    EXPECT_TRUE(r.logged("injected fault")) << n;
+    EXPECT_FALSE(m.s.has(paths::kDisabledFlag)) << n;
+  }
+}
+
+TEST(CliLock, WrongUsageTakesNoLockAndExitsTwo) {
+  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+           {"disable", "extra"}, {"set-target"}, {"arm", "--json"}, {"--root"}, {"--root", "relative", "arm"},
+           {"frobnicate"}, {"--frob", "arm"}, {}, {"--root", "/srv/image", "boot"},
+           {"--root", "/srv/image", "setup"}, {"--root", "/srv/image", "disarm"}}) {
+    FakeMachine m;
+    auto r = m.run(args);
+    EXPECT_EQ(r.code, 2) << (args.empty() ? "(none)" : args[0]);
+    EXPECT_EQ(m.s.locks_taken, 0);
+    EXPECT_FALSE(r.log.empty());
+  }
+}
+
+TEST(CliBadInput, OddBytesInArgumentsAreShownEscapedAndBounded) {
+  FakeMachine m;
+  auto r = m.run({std::string("\x1b[2Jverb\xff", 10)});
+  EXPECT_EQ(r.code, 2);
+  ASSERT_FALSE(r.log.empty());
+  EXPECT_TRUE(r.logged("unknown verb '\\x1b[2Jverb\\xff'")) << r.log[0];
+  auto huge = m.run({std::string(10 * 1024 * 1024, 'v')});
+  EXPECT_EQ(huge.code, 2);
+  ASSERT_FALSE(huge.log.empty());
+  EXPECT_LT(huge.log[0].size(), kMaxMessageBytes + 200);
+  EXPECT_TRUE(huge.logged("more bytes not shown"));
+}
+
+// A damaged /etc/sckl/sckl.conf: every verb that reads it fails with 1 and
+// names the file and line; nothing crashes, no control byte reaches the
+// terminal, and no message floods it.
+TEST(CliBadInput, DamagedConfigFileIsNamedNeverCrashes) {
+  const std::vector<std::pair<std::string, std::string>> damaged = {
+      {"NUL bytes", std::string("autostart = yes\0\0\0evil\n", 24)},
+      {"binary junk", std::string("\x7f" "ELF\x02\x01\x01\0\0\0\0\x1b[31m\xc3\x28\xff\xfe\n", 21)},
+      {"a 10 MB single line", std::string(10 * 1024 * 1024, 'x')},
+      {"invalid UTF-8", "tries \xc3\x28 = \xed\xa0\x80\n"},
+  };
+  const std::vector<std::vector<std::string>> verbs = {{"status"}, {"set-target", "newest"}, {"list"}, {"arm"},
+                                                       {"good"},   {"boot"}};
+  for (const auto& [what, text] : damaged) {
+    // The 10 MB file costs ~1 s per verb (copies): two verbs show it.
+    const size_t n = text.size() > 1000000 ? 2 : verbs.size();
+    for (size_t v = 0; v < n; ++v) {
+      const auto& args = verbs[v];
+      FakeMachine m;
+      m.s.put_file(paths::kConfigFile, text);
+      auto r = m.run(args);
+      EXPECT_EQ(r.code, 1) << what << ": " << args[0];
+      EXPECT_TRUE(r.logged(std::string(paths::kConfigFile) + " line ")) << what << ": " << args[0];
+      for (const auto& l : r.log) {
+        EXPECT_LT(l.size(), kMaxMessageBytes + 200) << what;
+        for (unsigned char c : l) EXPECT_TRUE(c >= 0x20 || c == '\n') << what << ": control byte " << int(c);
+      }
+      EXPECT_EQ(m.s.content(paths::kConfigFile), text) << what << ": the admin's file is left as it is";
+    }
+  }
+}
+
+TEST(CliBadInput, DamagedBootStateIsShownAndRewrittenByGoodOrRetry) {
+  for (const std::string& junk : {std::string("\0\0\0\0", 4), std::string("target=../../etc\n"),
+                                  std::string("attempts=99999999999999\n"), std::string("\xff\xfe=\x01\n")}) {
+    FakeMachine m;
+    m.s.put_file(paths::kBootState, junk);
+    auto status = m.run({"status"});
+    EXPECT_EQ(status.code, 0);
+    EXPECT_NE(status.out.find(paths::kBootState), std::string::npos) << status.out;
+    auto list = m.run({"list"});
+    EXPECT_EQ(list.code, 0);
+    auto good = m.run({"good"});
+    EXPECT_EQ(good.code, 0);
+    EXPECT_NE(m.s.content(paths::kBootState).find("result=good"), std::string::npos);
+  }
+}
+
+TEST(CliBadInput, DamagedManifestIsNamed) {
+  FakeMachine m;
+  m.s.put_file(paths::kManifest, std::string("\x89PNG\r\n\x1a\n\0\0", 10));
+  auto r = m.run({"status"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_TRUE(r.logged(paths::kManifest));
+}
+
+TEST(CliBadInput, ConfigThatIsADirectoryOrUnreadableIsNamed) {
+  FakeMachine m;
+  m.s.put_dir(paths::kConfigFile);
+  auto r = m.run({"status"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_TRUE(r.logged(paths::kConfigFile));
+  auto set = m.run({"set-target", "newest"});
+  EXPECT_EQ(set.code, 1);
+  EXPECT_TRUE(set.logged(paths::kConfigFile));
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "fake_system.h"
 
+#include <algorithm>
 #include <cerrno>
 
 namespace sckl::testing {
@@ -140,11 +141,40 @@ Status FakeSystem::remove_dir(const std::string& path) {
 
 Result<ProcessResult> FakeSystem::run(const Command& command) {
   commands_run.push_back(command.argv);
+  commands_shared_lock.push_back(command.share_state_lock && locks_held > 0);
   if (auto e = tick("run " + (command.argv.empty() ? std::string() : command.argv[0]))) {
     return Error{"'" + command.argv[0] + "' was killed by signal 9 (injected fault)", EINTR, {}};
   }
   if (runner) return runner(command);
   return ProcessResult{127, "", command.argv[0] + ": not found"};
+}
+
+namespace {
+
+class FakeLock : public HeldLock {
+ public:
+  explicit FakeLock(int* held) : held_(held) {}
+  ~FakeLock() override { --*held_; }
+
+ private:
+  int* held_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<HeldLock>> FakeSystem::lock_file(const std::string& path, std::chrono::milliseconds timeout,
+                                                          const std::string& holder) {
+  if (auto e = tick("lock " + path)) return *e;
+  auto it = nodes.find(path);
+  if (it != nodes.end() && it->second.kind != FileKind::Regular)
+    return Error{"will not use the lock file " + path + ": it is not a regular file of this user", EPERM, {}};
+  if (it == nodes.end() && !parent_is_dir(path)) return system_error("cannot open the lock file " + path, ENOENT);
+  if (lock_held_by_other) return lock_busy_error(path, timeout, *lock_held_by_other);
+  nodes[path] = Node{FileKind::Regular, "4242 " + holder + "\n", 0600};
+  ++locks_taken;
+  max_locks_held = std::max(max_locks_held, ++locks_held);
+  lock_holders.push_back(holder);
+  return std::unique_ptr<HeldLock>(std::make_unique<FakeLock>(&locks_held));
 }
 
 std::optional<std::string> FakeSystem::env(const std::string& name) {

@@ -46,6 +46,8 @@ class FakeSystem : public System {
   Status make_dir(const std::string& path, mode_t mode) override;
   Status remove_dir(const std::string& path) override;
   Result<ProcessResult> run(const Command& command) override;
+  Result<std::unique_ptr<HeldLock>> lock_file(const std::string& path, std::chrono::milliseconds timeout,
+                                              const std::string& holder) override;
   std::optional<std::string> env(const std::string& name) override;
   const std::string& root() const override { return root_; }
 
@@ -54,6 +56,16 @@ class FakeSystem : public System {
   // Answers run(); default: exit 127 "not found".
   std::function<Result<ProcessResult>(const Command&)> runner;
   std::vector<std::vector<std::string>> commands_run;
+
+  // Locks: when set, lock_file() finds the lock held by this "PID WHO" line
+  // and times out at once, as the real one would after waiting.
+  std::optional<std::string> lock_held_by_other;
+  int locks_taken = 0;     // successful lock_file calls
+  int locks_held = 0;      // locks not yet released
+  int max_locks_held = 0;  // a second lock while one is held shows here
+  std::vector<std::string> lock_holders;  // `holder` of each successful call
+  // Commands run while a lock was held, with their share_state_lock flag.
+  std::vector<bool> commands_shared_lock;
 
  private:
   // Counts the call; returns the injected error when this call must fail.

@@ -40,6 +40,16 @@ TEST(Manifest, RejectsDamageNamingTheLine) {
   EXPECT_TRUE(Manifest::parse("", "m").ok());
 }
 
+// Found by tests/fuzz/manifest: a line of blanks after the header read the
+// first word of an empty list (undefined behaviour) instead of being refused.
+TEST(Manifest, RejectsALineOfBlanks) {
+  for (const char* blanks : {" ", "\t", "\v", "\r", "  \t "}) {
+    auto r = Manifest::parse(std::string("sckl-manifest 1\n") + blanks + "\n", "m");
+    ASSERT_FALSE(r.ok()) << "'" << blanks << "'";
+    EXPECT_NE(r.error().message.find("m line 2"), std::string::npos);
+  }
+}
+
 class ChangeSetTest : public ::testing::Test {
  protected:
   FakeSystem sys;

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -132,6 +133,132 @@ TEST_F(TempRoot, KilledAtEveryStepTheFileIsWhollyOldOrWhollyNew) {
     ASSERT_TRUE(sys.write_file("/etc/f", new_content, 0644).ok());
     EXPECT_EQ(slurp(root / "etc/f"), new_content);
     EXPECT_FALSE(fs::exists(root / "etc/.f.sckl-new"));
+  }
+}
+
+// --- Hostile layouts: symlinks, hard links and FIFOs planted where sckl
+// writes. Nothing outside the root may change, and nothing may hang.
+
+class Planted : public TempRoot {
+ protected:
+  fs::path outside;  // stands for a file of the host an attacker aims at
+  void SetUp() override {
+    TempRoot::SetUp();
+    char tmpl[] = "/tmp/sckl-outside-XXXXXX";
+    ASSERT_NE(::mkdtemp(tmpl), nullptr);
+    outside = tmpl;
+    std::ofstream(outside / "victim") << "precious";
+  }
+  void TearDown() override {
+    fs::remove_all(outside);
+    TempRoot::TearDown();
+  }
+  // Everything below `outside`, for "nothing there changed".
+  std::vector<std::string> outside_listing() {
+    std::vector<std::string> out;
+    for (auto& e : fs::recursive_directory_iterator(outside)) out.push_back(e.path().string());
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+};
+
+TEST_F(Planted, SymlinkAtTheTargetToAHostFileIsRefusedAndTheFileUntouched) {
+  fs::create_symlink(outside / "victim", root / "etc/fstab");
+  RealSystem sys(root.string());
+  auto st = sys.write_file("/etc/fstab", "evil", 0644);
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.error().message.find((root / "etc/fstab").string()), std::string::npos) << st.error().message;
+  EXPECT_NE(st.error().message.find("symbolic link"), std::string::npos);
+  EXPECT_EQ(slurp(outside / "victim"), "precious");
+  EXPECT_TRUE(fs::is_symlink(root / "etc/fstab"));
+  EXPECT_FALSE(fs::exists(root / "etc/.fstab.sckl-new"));
+}
+
+TEST_F(Planted, SymlinkAtTheTempPathIsRefusedAndNothingOutsideIsWritten) {
+  for (const fs::path& aim : {outside / "victim", outside / "new-file"}) {  // existing and dangling
+    fs::remove(root / "etc/.fstab.sckl-new");
+    fs::create_symlink(aim, root / "etc/.fstab.sckl-new");
+    RealSystem sys(root.string());
+    auto st = sys.write_file("/etc/fstab", "evil", 0644);
+    ASSERT_FALSE(st.ok()) << aim;
+    EXPECT_NE(st.error().message.find((root / "etc/.fstab.sckl-new").string()), std::string::npos)
+        << st.error().message;
+    EXPECT_EQ(slurp(outside / "victim"), "precious");
+    EXPECT_FALSE(fs::exists(outside / "new-file"));
+    EXPECT_FALSE(fs::exists(root / "etc/fstab"));
+    EXPECT_TRUE(fs::is_symlink(root / "etc/.fstab.sckl-new"));  // left for the admin to look at
+  }
+}
+
+TEST_F(Planted, HardLinkAtTheTempPathIsNeverWrittenThrough) {
+  fs::create_hard_link(outside / "victim", root / "etc/.fstab.sckl-new");
+  RealSystem sys(root.string());
+  ASSERT_TRUE(sys.write_file("/etc/fstab", "new", 0644).ok());
+  EXPECT_EQ(slurp(root / "etc/fstab"), "new");
+  EXPECT_EQ(slurp(outside / "victim"), "precious");
+  EXPECT_EQ(fs::hard_link_count(outside / "victim"), 1u);
+}
+
+TEST_F(Planted, FifoAtTheTempPathIsRefusedWithoutWaiting) {
+  ASSERT_EQ(::mkfifo((root / "etc/.fstab.sckl-new").c_str(), 0600), 0);
+  RealSystem sys(root.string());
+  auto st = sys.write_file("/etc/fstab", "x", 0644);  // would block forever if it opened the FIFO
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.error().message.find("not a regular file"), std::string::npos) << st.error().message;
+}
+
+TEST_F(Planted, AbsoluteSymlinkInAParentDirectoryStaysInsideTheRoot) {
+  // ROOT/etc/sckl -> OUTSIDE: followed as the host would, it would write the
+  // host's file; resolved inside the root it names ROOT/OUTSIDE, absent here.
+  fs::create_symlink(outside, root / "etc/sckl");
+  RealSystem sys(root.string());
+  EXPECT_FALSE(sys.write_file("/etc/sckl/victim", "evil", 0644).ok());
+  EXPECT_FALSE(sys.make_dir("/etc/sckl/newdir", 0755).ok());
+  auto lock = sys.lock_file("/etc/sckl/lock", std::chrono::milliseconds(0), "test");
+  EXPECT_FALSE(lock.ok());
+  EXPECT_EQ(slurp(outside / "victim"), "precious");
+  EXPECT_EQ(outside_listing(), std::vector<std::string>{(outside / "victim").string()});
+  // The same link inside an image that has that directory: the write lands
+  // there, below the root.
+  fs::create_directories(root / outside.relative_path());
+  ASSERT_TRUE(sys.write_file("/etc/sckl/victim", "inside", 0644).ok());
+  EXPECT_EQ(slurp(root / outside.relative_path() / "victim"), "inside");
+  EXPECT_EQ(slurp(outside / "victim"), "precious");
+}
+
+TEST_F(Planted, MakeDirRefusesASymlinkAndLeavesItsTargetAlone) {
+  fs::create_directories(outside / "dir");
+  fs::permissions(outside / "dir", fs::perms(0700));
+  fs::create_symlink(outside / "dir", root / "etc/sckl");
+  RealSystem sys(root.string());
+  auto st = sys.make_dir("/etc/sckl", 0755);
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.error().message.find("symbolic link"), std::string::npos) << st.error().message;
+  EXPECT_EQ(static_cast<unsigned>(fs::status(outside / "dir").permissions()), 0700u);
+}
+
+// Files root-owned (the caller's uid) 0644, directories 0755, whatever the
+// umask of whoever runs sckl.
+TEST_F(TempRoot, ModesAndOwnerAreExactlyWhatWasAskedWhateverTheUmask) {
+  for (mode_t mask : {mode_t{0}, mode_t{022}, mode_t{077}, mode_t{0777}}) {
+    const mode_t old = ::umask(mask);
+    RealSystem sys(root.string());
+    const std::string dir = "/var/lib/sckl-" + std::to_string(mask);
+    ASSERT_TRUE(make_parents(sys, dir + "/x").ok());  // /var, /var/lib, dir
+    ASSERT_TRUE(sys.write_file(dir + "/state", "s", 0644).ok());
+    ASSERT_TRUE(sys.write_file(dir + "/state", "t", 0644).ok());  // replacing keeps it so
+    ::umask(old);
+    for (const std::string& d : {std::string("/var"), std::string("/var/lib"), dir}) {
+      struct ::stat st {};
+      ASSERT_EQ(::stat((root.string() + d).c_str(), &st), 0) << d;
+      EXPECT_EQ(st.st_mode & 07777, 0755u) << d << " umask " << std::oct << mask;
+      EXPECT_EQ(st.st_uid, ::geteuid());
+    }
+    struct ::stat st {};
+    ASSERT_EQ(::stat((root.string() + dir + "/state").c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 07777, 0644u) << "umask " << std::oct << mask;
+    EXPECT_EQ(st.st_uid, ::geteuid());
+    EXPECT_EQ(st.st_gid, ::getegid());
   }
 }
 
