@@ -4,6 +4,16 @@
 #include <cerrno>
 
 namespace sckl {
+namespace {
+
+// The kernel's isspace() (lib/ctype.c): \t..\r, space and 0xa0 separate words.
+bool kernel_blank(unsigned char c) { return c == ' ' || (c >= '\t' && c <= '\r') || c == 0xa0; }
+
+// A bare "--" (the kernel strips one pair of quotes) ends the kernel's
+// parameters; the words after it are init's (kernel/params.c parse_args).
+bool ends_kernel_params(const std::string& w) { return w == "--" || w == "\"--\""; }
+
+}  // namespace
 
 std::vector<std::string> split_kernel_cmdline(const std::string& line) {
   std::vector<std::string> words;
@@ -11,7 +21,7 @@ std::vector<std::string> split_kernel_cmdline(const std::string& line) {
   bool quoted = false;
   for (char c : line) {
     if (c == '"') quoted = !quoted;
-    if (!quoted && (c == ' ' || c == '\t' || c == '\n' || c == '\r')) {
+    if (!quoted && kernel_blank(static_cast<unsigned char>(c))) {
       if (!cur.empty()) words.push_back(std::move(cur));
       cur.clear();
       continue;
@@ -53,6 +63,9 @@ Result<std::vector<std::string>> parse_extra_cmdline(const std::string& extra) {
       return Error{"extra_cmdline may not contain '" + w + "': sckl.* words are sckl's own markers", EINVAL, hint};
     if (key == "init" || key == "rdinit")
       return Error{"extra_cmdline may not set " + key + "=: sckl switches kernels, not init", EINVAL, hint};
+    if (ends_kernel_params(w))
+      return Error{"extra_cmdline may not contain '--': the kernel would hand sckl's panic= and sckl.boot= to init",
+                   EINVAL, hint};
   }
   return words;
 }
@@ -64,7 +77,17 @@ Result<std::string> build_target_cmdline(const CmdlineSpec& spec) {
   std::vector<std::string> replaced_keys = {kBootMarker, kDisableWord, "panic"};
   if (spec.classic_nic_names) replaced_keys.push_back("net.ifnames");
   for (const auto& w : extra.value()) replaced_keys.push_back(cmdline_key(w));
-  for (const auto& w : split_kernel_cmdline(spec.provider_cmdline)) {
+  auto provider = split_kernel_cmdline(spec.provider_cmdline);
+  // An open quote (only the last word can have one) would swallow the words
+  // sckl appends; the kernel reads that value to the end of the line anyway.
+  if (!provider.empty() && std::count(provider.back().begin(), provider.back().end(), '"') % 2 != 0)
+    provider.back() += '"';
+  // The provider's arguments for init ("-- ...") stay behind sckl's words, so
+  // that panic= and the marker remain kernel parameters.
+  auto dashes = std::find_if(provider.begin(), provider.end(), ends_kernel_params);
+  std::vector<std::string> init_args(dashes, provider.end());
+  provider.erase(dashes, provider.end());
+  for (const auto& w : provider) {
     std::string key = cmdline_key(w);
     if (std::find(spec.drop_keys.begin(), spec.drop_keys.end(), key) != spec.drop_keys.end()) continue;
     // An extra word replaces the provider's word with the same key (the
@@ -77,6 +100,7 @@ Result<std::string> build_target_cmdline(const CmdlineSpec& spec) {
   if (spec.classic_nic_names) words.push_back("net.ifnames=0");
   words.push_back("panic=" + std::to_string(spec.panic_seconds));
   words.push_back(std::string(kBootMarker) + "=" + std::to_string(spec.attempt));
+  words.insert(words.end(), init_args.begin(), init_args.end());
   std::string line = join_kernel_cmdline(words);
   if (line.size() + 1 > kMaxCmdline)
     return Error{"the target's command line would be " + std::to_string(line.size()) + " bytes, over the kernel's " +

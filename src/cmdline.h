@@ -18,8 +18,8 @@ inline constexpr const char* kDisableWord = "sckl.disable";
 // x86's COMMAND_LINE_SIZE, terminating NUL included.
 inline constexpr size_t kMaxCmdline = 2048;
 
-// Splits like the kernel does: blanks separate words, double quotes group
-// (the quotes stay part of the word).
+// Splits like the kernel does: blanks (its isspace(): \t..\r, space, 0xa0)
+// separate words, double quotes group (the quotes stay part of the word).
 std::vector<std::string> split_kernel_cmdline(const std::string& line);
 std::string join_kernel_cmdline(const std::vector<std::string>& words);
 // The word's key: "root" for "root=/dev/vda", the word itself otherwise.
@@ -28,7 +28,8 @@ bool cmdline_has_key(const std::vector<std::string>& words, const std::string& k
 
 // The admin's extra words (sckl.conf extra_cmdline): printable ASCII, no
 // quotes, no sckl.* word (the marker must not be forged), no init= (sckl
-// does not hand PID 1 to something else behind the admin's back).
+// does not hand PID 1 to something else behind the admin's back), no "--"
+// (the words after it go to init, not to the kernel).
 Result<std::vector<std::string>> parse_extra_cmdline(const std::string& extra);
 
 struct CmdlineSpec {

@@ -7,6 +7,7 @@
 #include "preflight.h"
 #include "process.h"
 #include "rootfs.h"
+#include "state_lock.h"
 #include "text.h"
 
 namespace sckl {
@@ -109,19 +110,26 @@ Result<SwitchView> read_switch_view(System& sys) {
   if (!flag.ok()) return flag.error();
   auto pending = path_exists(sys, paths::kFirstBootPending);
   if (!pending.ok()) return pending.error();
-  if (cmdline_has_key(words, kDisableWord)) {
-    f.disabled = true;
-    f.disabled_why = "sckl.disable is on the kernel command line";
-  } else if (flag.value()) {
+  // The lasting reasons first: arm judges the next boot by setting aside
+  // only this boot's sckl.disable, so that word must be the recorded reason
+  // only when nothing else stops the switch.
+  if (flag.value()) {
     f.disabled = true;
     f.disabled_why = std::string(paths::kDisabledFlag) + " exists ('sckl enable' removes it)";
+    v.disabled_by = SwitchView::DisabledBy::Flag;
   } else if (!yes(v.config.get(kKeyAutostart).value_or("yes"))) {
     f.disabled = true;
     f.disabled_why = "autostart is off in " + std::string(paths::kConfigFile) + " ('sckl boot' switches by hand)";
+    v.disabled_by = SwitchView::DisabledBy::Autostart;
   } else if (pending.value()) {
     // fstab and NIC names are fitted later in this boot; switch next boot.
     f.disabled = true;
     f.disabled_why = "the first-boot setup of this image has not run yet";
+    v.disabled_by = SwitchView::DisabledBy::FirstBoot;
+  } else if (cmdline_has_key(words, kDisableWord)) {
+    f.disabled = true;
+    f.disabled_why = "sckl.disable is on the kernel command line";
+    v.disabled_by = SwitchView::DisabledBy::CmdlineWord;
   }
 
   auto kernels = list_installed_kernels(sys);
@@ -143,6 +151,7 @@ Result<SwitchView> read_switch_view(System& sys) {
     // Without a trustworthy count the switch could loop into a bad kernel.
     f.disabled = true;
     f.disabled_why = v.state_error;
+    v.disabled_by = SwitchView::DisabledBy::DamagedState;
   }
   return v;
 }
@@ -212,8 +221,7 @@ Status manual_switch(System& sys) {
     return Error{"this boot already runs the kernel sckl switched into (" + v.running_version + ")", EINVAL, {}};
   // By hand, autostart = no and the first-boot wait do not apply; the
   // kill switches and a damaged count do.
-  if (v.facts.disabled && (v.facts.disabled_why.find("autostart") != std::string::npos ||
-                           v.facts.disabled_why.find("first-boot") != std::string::npos))
+  if (v.disabled_by == SwitchView::DisabledBy::Autostart || v.disabled_by == SwitchView::DisabledBy::FirstBoot)
     v.facts.disabled = false;
   SwitchDecision d = decide_switch(v.state, v.facts);
   if (!d.do_switch) {
@@ -252,6 +260,12 @@ Status early_switch(System& sys) {
     log_warning("not switching: journald is already running, so this is not the start of a boot");
     return {};
   }
+  // The state lock comes after the once-per-boot guard, so that a
+  // daemon-reload run by a maintainer script that holds it returns above
+  // without waiting. Nobody should hold it this early in a boot; if someone
+  // does, the boot goes on rather than wait.
+  auto lock = lock_state(sys, "the boot-time switch (sckl-switch generator)", kBootStateLockWait);
+  if (!lock.ok()) return say_loudly(sys, "not switching in this boot: " + lock.error().describe());
 
   auto view_or = read_switch_view(sys);
   if (!view_or.ok()) {

@@ -26,6 +26,11 @@ struct SwitchView {
   std::string state_error;      // a damaged boot-state file (then no switch)
   SwitchFacts facts;
   InstalledKernel target;       // valid when facts.target is not empty
+  // What set facts.disabled. Callers that judge another boot (arm) or a
+  // switch by hand (`sckl boot`) go by this, never by the text of
+  // disabled_why, which can quote a damaged file.
+  enum class DisabledBy { Nothing, CmdlineWord, Flag, Autostart, FirstBoot, DamagedState };
+  DisabledBy disabled_by = DisabledBy::Nothing;
 };
 
 Result<SwitchView> read_switch_view(System& sys);
@@ -40,6 +45,7 @@ Result<BootState> load_boot_state(System& sys);
 Status store_boot_state(System& sys, const BootState& state);
 
 // The generator's work. Runs at most once per boot (/run/sckl/switch-ran).
+// Takes the state lock (briefly: when it is held, no switch in this boot).
 // Returns when it did not switch (the boot goes on on the provider kernel);
 // on success kexec -e does not return.
 Status early_switch(System& sys);

@@ -26,11 +26,12 @@ install_host_deps() {
   echo "kexec-tools kexec-tools/load_kexec boolean false" | debconf-set-selections
   apt-get update
   # build tools; mmdebstrap (+ keyring) for the test chroots; lintian;
-  # binutils for readelf.
+  # binutils for readelf; clang (libFuzzer) for tests/fuzz. python3 drives
+  # the interactive debconf test on a pseudo-terminal (tests/integration/pty-drive).
   apt-get install -y --no-install-recommends \
     build-essential dpkg-dev debhelper fakeroot cmake pkg-config \
     mmdebstrap debian-archive-keyring ca-certificates \
-    lintian binutils
+    lintian binutils clang python3
   (cd "$SCKL_REPO" && apt-get build-dep -y ./)
 }
 

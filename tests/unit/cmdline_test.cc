@@ -50,6 +50,36 @@ TEST(TargetCmdline, RefusesForgedMarkersQuotesNewlinesAndInit) {
   }
 }
 
+// Found by tests/fuzz/cmdline: this machine's own provider line ends with
+// "-- --firecracker-init ...": the kernel stops at "--" and hands the rest to
+// init, so panic= and the marker appended after it never reached the kernel.
+TEST(TargetCmdline, ProviderInitArgumentsStayBehindScklsWords) {
+  CmdlineSpec spec;
+  spec.provider_cmdline = "console=ttyS0 rdinit=/process_api -- --firecracker-init --addr 0.0.0.0:2024\n";
+  auto line = build_target_cmdline(spec);
+  ASSERT_TRUE(line.ok()) << line.error().describe();
+  EXPECT_EQ(line.value(),
+            "console=ttyS0 rdinit=/process_api panic=10 sckl.boot=1 -- --firecracker-init --addr 0.0.0.0:2024");
+  spec.extra = "quiet --";
+  EXPECT_FALSE(build_target_cmdline(spec).ok());
+}
+
+// Found by tests/fuzz/cmdline: an open quote at the end of the provider's
+// line swallowed the words appended after it (for the kernel and for sckl's
+// own split), and blanks the kernel knows (\v, \f, 0xa0) did not split words.
+TEST(TargetCmdline, OpenQuoteIsClosedAndKernelBlanksSplit) {
+  CmdlineSpec spec;
+  spec.provider_cmdline = "root=/dev/vda dyndbg=\"file x +p";
+  auto line = build_target_cmdline(spec);
+  ASSERT_TRUE(line.ok()) << line.error().describe();
+  EXPECT_EQ(line.value(), "root=/dev/vda dyndbg=\"file x +p\" panic=10 sckl.boot=1");
+  EXPECT_EQ(split_kernel_cmdline("a\vb\fc\xa0--"), (std::vector<std::string>{"a", "b", "c", "--"}));
+  spec.provider_cmdline = "root=/dev/vda\v--\vinit-arg";
+  line = build_target_cmdline(spec);
+  ASSERT_TRUE(line.ok()) << line.error().describe();
+  EXPECT_EQ(line.value(), "root=/dev/vda panic=10 sckl.boot=1 -- init-arg");
+}
+
 TEST(TargetCmdline, TooLongIsRefusedWithTheLength) {
   CmdlineSpec spec;
   spec.provider_cmdline = "root=/dev/vda " + std::string(2030, 'x');

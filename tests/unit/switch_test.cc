@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "arm.h"
 #include "fake_system.h"
 #include "paths.h"
 
@@ -189,6 +190,19 @@ TEST(EarlySwitch, KillSwitchesAndFirstBootPending) {
   }
 }
 
+TEST(Arm, SettingAsideThisBootsDisableWordKeepsTheLastingReasons) {
+  Machine m;
+  m.s.put_file("/proc/cmdline", "root=/dev/vda sckl.disable\n");
+  auto alone = plan_arm(m.s);
+  ASSERT_TRUE(alone.ok()) << alone.error().describe();
+  EXPECT_TRUE(alone.value().will_switch) << alone.value().summary;  // the word holds for this boot only
+  m.s.put_file(paths::kDisabledFlag, "");
+  auto both = plan_arm(m.s);
+  ASSERT_TRUE(both.ok());
+  EXPECT_FALSE(both.value().will_switch);
+  EXPECT_NE(both.value().summary.find(paths::kDisabledFlag), std::string::npos) << both.value().summary;
+}
+
 TEST(EarlySwitch, PreflightFailureNeverLoads) {
   Machine m;
   m.s.put_file("/proc/sys/kernel/kexec_load_disabled", "1\n");
@@ -206,6 +220,21 @@ TEST(EarlySwitch, DamagedCountStaysOnTheProvider) {
   ASSERT_TRUE(early_switch(m.s).ok());
   EXPECT_TRUE(m.kexec_load_argv().empty());
   EXPECT_NE(m.s.content(paths::kMotd).find(paths::kBootState), std::string::npos);
+}
+
+// Found by tests/fuzz/switch_view: why switching was off used to be matched
+// as text, and a damaged boot-state's message quotes the damaged key. A key
+// "autostart" let 'sckl boot' switch over an untrustworthy count; a key
+// "sckl.disable" made arm promise a switch for the next boot.
+TEST(ManualSwitch, DamagedCountRefusesWhateverItsMessageQuotes) {
+  Machine m;
+  m.s.put_file(paths::kBootState, "autostart=yes\n");
+  EXPECT_FALSE(manual_switch(m.s).ok());
+  EXPECT_TRUE(m.kexec_load_argv().empty());
+  m.s.put_file(paths::kBootState, "sckl.disable=1\n");
+  auto armed = plan_arm(m.s);
+  ASSERT_TRUE(armed.ok()) << armed.error().describe();
+  EXPECT_FALSE(armed.value().will_switch) << armed.value().summary;
 }
 
 TEST(EarlySwitch, MissingProcCmdlineIsAnErrorNamingIt) {
@@ -230,6 +259,49 @@ TEST(EarlySwitch, ExtraWordsAndClassicNicNamesReachTheCommandLine) {
 // Power lost at every call of the switch: the record is whole, and booting
 // again (without faults) ends on the target or, after `tries`, on the
 // provider kernel.
+// The generator holds up the boot: with the state lock held it waits only
+// briefly, then does not switch in this boot and says why.
+TEST(EarlySwitch, StateLockHeldMeansNoSwitchThisBootAndSaysWho) {
+  Machine m;
+  m.s.lock_held_by_other = "4711 /etc/kernel/postinst.d/zz-sckl 6.1.0-57-amd64";
+  ASSERT_TRUE(early_switch(m.s).ok());
+  EXPECT_TRUE(m.s.commands_run.empty());  // no kexec, no remount
+  EXPECT_EQ(m.s.locks_taken, 0);
+  const std::string decision = m.s.content(paths::kDecision);
+  EXPECT_NE(decision.find("not switching in this boot"), std::string::npos) << decision;
+  EXPECT_NE(decision.find(paths::kStateLock), std::string::npos) << decision;
+  EXPECT_NE(decision.find("pid 4711 (/etc/kernel/postinst.d/zz-sckl 6.1.0-57-amd64)"), std::string::npos);
+  EXPECT_NE(m.s.content(paths::kMotd).find("not switching in this boot"), std::string::npos);
+  EXPECT_FALSE(m.s.has(paths::kBootState));  // no attempt counted
+}
+
+TEST(EarlySwitch, TakesTheStateLockOnceAndHoldsItThroughTheSwitch) {
+  Machine m;
+  bool held_at_exec = false;
+  auto inner = m.s.runner;
+  m.s.runner = [&](const Command& c) {
+    if (c.argv[0] == "kexec" && c.argv[1] == "-e") held_at_exec = m.s.locks_held == 1;
+    return inner(c);
+  };
+  (void)early_switch(m.s);
+  EXPECT_TRUE(m.executed());
+  EXPECT_TRUE(held_at_exec);
+  EXPECT_EQ(m.s.locks_taken, 1);
+  EXPECT_EQ(m.s.max_locks_held, 1);
+  EXPECT_EQ(m.s.locks_held, 0);  // released when the (failed) switch returns
+}
+
+// A daemon-reload run by a maintainer script that holds the lock must not
+// wait for it: the once-per-boot guard comes first.
+TEST(EarlySwitch, ADaemonReloadDoesNotWaitForTheLock) {
+  Machine m;
+  m.s.put_file(paths::kSwitchRan, "installed\n");
+  m.s.lock_held_by_other = "4711 postinst configure";
+  ASSERT_TRUE(early_switch(m.s).ok());
+  EXPECT_EQ(m.s.locks_taken, 0);
+  EXPECT_FALSE(m.s.has(paths::kDecision));  // nothing said: this was not a boot
+}
+
 TEST(EarlySwitch, FailingEveryCallInTurnStillConverges) {
   int cases = 0;
   for (int n = 1;; ++n) {

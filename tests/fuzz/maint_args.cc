@@ -1,0 +1,40 @@
+// The maintainer scripts' arguments from dpkg (parse_maint_args). Input: one
+// byte choosing the script (preinst, postinst, prerm, postrm), then the
+// arguments separated by NUL bytes.
+//
+// Invariants: an accepted call has a known action, its arguments as given,
+// none with a blank or newline, and the version is one of them (or empty).
+#include <string>
+#include <vector>
+
+#include "fuzz_util.h"
+#include "maint_args.h"
+
+using namespace sckl;
+
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  fuzz::silence_log();
+  return 0;
+}
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  if (size == 0) return 0;
+  const MaintScript script = static_cast<MaintScript>(data[0] % 4);
+  auto args = fuzz::split_parts(data + 1, size - 1, 16);
+  if (args.size() == 1 && args[0].empty()) args.clear();
+
+  auto call = parse_maint_args(script, args);
+  if (!call.ok()) {
+    FUZZ_CHECK(call.error().message.starts_with(script_name(script)), "an error names the script");
+    return 0;
+  }
+  const MaintCall& c = call.value();
+  FUZZ_CHECK(c.script == script, "the script is kept");
+  FUZZ_CHECK(!args.empty() && c.action == args[0], "the action is the first argument");
+  FUZZ_CHECK(c.args == std::vector<std::string>(args.begin() + 1, args.end()), "the arguments are kept as given");
+  for (const auto& a : c.args)
+    FUZZ_CHECK(a.find_first_of(" \t\n") == std::string::npos, "no accepted argument has a blank or newline");
+  FUZZ_CHECK(c.version.empty() || c.version == c.args.at(0), "the version is the first argument");
+  FUZZ_CHECK(c.version != "in-favour", "a keyword is not a version");
+  return 0;
+}
