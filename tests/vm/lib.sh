@@ -22,6 +22,7 @@
 #   vm_ls / vm_debugfs                 offline file access into a disk image
 #   vm_poweroff_when DISK COND...      tell the guest when to power off
 #   vm_once DISK NAME SCRIPT           run SCRIPT once inside the guest at boot
+#   vm_initramfs_fast DISK             MODULES=dep for in-guest initrd builds
 #   vm_image_chroot DISK CMD...        run CMD in the image (loop mount, chroot)
 #
 # Safety: qemu runs with -accel tcg (the host's /dev/kvm does not work) and a
@@ -405,7 +406,7 @@ _vm_provider_uncached() {
 
 # vm_boot DISK [--kernel K] [--initrd I] [--append "..."] [--timeout S]
 #              [--reports N] [--no-wait-poweroff] [--log FILE] [--mem MB]
-#              [--qemu ARG]...
+#              [--watch ERE] [--qemu ARG]...
 # Boots DISK (raw, or qcow2 by its .qcow2 suffix) as virtio-blk /dev/vda with a
 # virtio NIC on a restricted user network, serial console on qemu's stdout,
 # read line by line (bash read on a fifo: no buffering filter). Every console
@@ -417,6 +418,10 @@ _vm_provider_uncached() {
 #   --no-wait-poweroff return (killing qemu) as soon as N reports arrived;
 #                      default: wait for the guest to power off after them
 #   --timeout S        wall seconds for the whole run (default 240)
+#   --watch ERE        console lines matching ERE are also printed on stderr
+#                      as they come (colours removed, cut at 150 characters),
+#                      with the wall seconds: progress for the demo, as a TCG
+#                      boot is long to watch in silence
 # Returns 0 on success; on timeout, early qemu exit or too few reports it
 # prints the last 30 console lines and returns 1. Sets
 #   VM_LOG            the console log
@@ -428,7 +433,7 @@ _vm_provider_uncached() {
 vm_boot() {
   local disk=$1; shift
   local kernel="" initrd="" append="root=/dev/vda rw console=ttyS0" timeout=240 want=1
-  local wait_off=1 log="" mem=1024 extra=() fmt=raw
+  local wait_off=1 log="" mem=1024 extra=() fmt=raw watch=""
   while (($#)); do
     case $1 in
       --kernel) kernel=$2; shift 2 ;;
@@ -440,6 +445,7 @@ vm_boot() {
       --log) log=$2; shift 2 ;;
       --mem) mem=$2; shift 2 ;;
       --qemu) extra+=("$2"); shift 2 ;;
+      --watch) watch=$2; shift 2 ;;
       *) vm_die "vm_boot: unknown option $1" ;;
     esac
   done
@@ -493,11 +499,15 @@ vm_boot() {
     printf '%s\n' "$line" >> "$log"
     us=$((${EPOCHREALTIME/./} - t0))
     printf '[%4d.%d] %s\n' $((us / 1000000)) $((us % 1000000 / 100000)) "$line" >> "$log.timed"
+    if [[ -n $watch && $line =~ $watch ]]; then
+      printf '    [%4d.%d s] %.150s\n' $((us / 1000000)) $((us % 1000000 / 100000)) \
+        "$(sed 's/\x1b\[[0-9;]*[A-Za-z]//g' <<<"$line")" >&2
+    fi
     if [[ $line =~ (^|[^[:alnum:]_-])(SCKL-REPORT( .*)?)$ ]]; then
       VM_REPORTS+=("${BASH_REMATCH[2]}")
       VM_REPORT_TIMES+=("$(vm_elapsed "$start")")
       VM_LAST_REPORT=${BASH_REMATCH[2]}
-      vm_log "report at ${VM_REPORT_TIMES[-1]} s: $VM_LAST_REPORT"
+      [[ -n $watch ]] || vm_log "report at ${VM_REPORT_TIMES[-1]} s: $VM_LAST_REPORT"
       if ((${#VM_REPORTS[@]} >= want && !wait_off)); then break; fi
     elif [[ $line =~ (^|[^[:alnum:]_-])(SCKL-(ONCE|ONCE-START|ONCE-END|POWEROFF)( .*)?)$ ]]; then
       VM_MARKS+=("${BASH_REMATCH[2]}")
@@ -628,6 +638,18 @@ vm_poweroff_when() {
 # comes on the console as "SCKL-ONCE NAME: ..." lines (VM_MARKS), ending with
 # "SCKL-ONCE-END NAME rc=N".
 vm_once() { vm_put "$1" "$3" "/etc/sckl-test/once.d/$2" 0755; }
+
+# vm_initramfs_fast DISK: MODULES=$SCKL_VM_INITRAMFS_MODULES (default dep) for
+# the guest's initramfs-tools; "image" keeps the image's MODULES=most. Why:
+# sckl runs update-initramfs in the guest (install, first boot, purge) and so
+# do kernel packages; under TCG MODULES=most had not finished after 14 min (a
+# third of the modules copied), dep takes about 2 min.
+vm_initramfs_fast() {
+  local m=${SCKL_VM_INITRAMFS_MODULES:-dep}
+  [[ $m == image ]] && return 0
+  printf '# sckl VM tests: faster in-guest initrd builds under TCG\nMODULES=%s\n' "$m" |
+    vm_put_text "$1" /etc/initramfs-tools/conf.d/zz-sckl-test.conf
+}
 
 # vm_image_chroot DISK CMD...: runs CMD in the image, loop-mounted, with a
 # private /dev and /proc and no CAP_SYS_BOOT; unmounts on return. Needs loop
