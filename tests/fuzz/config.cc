@@ -52,8 +52,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     value = eq == std::string::npos ? "" : parts[1].substr(eq + 1);
   }
   // set()'s contract: a valid key and a one-line value as the parser would
-  // read it back (callers validate values; see cli.cc set-target).
+  // read it back, without the control bytes the parser refuses (callers
+  // validate values; see cli.cc set-target and settings.cc).
   if (!valid_key(key) || value.find_first_of("\n") != std::string::npos || trim(value) != value) return 0;
+  for (char c : value)
+    if ((static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\r') || c == '\x7f') return 0;
 
   const std::string before = cf.text();
   cf.set(key, value);
