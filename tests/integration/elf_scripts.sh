@@ -2,8 +2,9 @@
 # Integration test: the .deb's maintainer scripts are our compiled ELF files,
 # stripped, and preinst/postrm need nothing but libc (dpkg may run preinst
 # before any dependency is unpacked and postrm after they are gone).
-# DEBIAN/ holds nothing but those four, control, md5sums (and conffiles once
-# the package ships files under /etc).
+# DEBIAN/ holds nothing but those four, control, md5sums, conffiles, and
+# debconf's templates (with the translations) and config, which must stay a
+# shell script (apt's preconfigure step cuts a compiled one at its first NUL).
 # Needs SCKL_DEB (path of the .deb); root is not needed.
 set -euo pipefail
 SCKL_TEST_NAME=elf_scripts
@@ -16,8 +17,12 @@ dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 dpkg-deb -e "$SCKL_DEB" "$dir/DEBIAN"
 
-extra=$(find "$dir/DEBIAN" -mindepth 1 -printf '%P\n' | grep -Evx 'preinst|postinst|prerm|postrm|control|md5sums|conffiles' || true)
+extra=$(find "$dir/DEBIAN" -mindepth 1 -printf '%P\n' | grep -Evx 'preinst|postinst|prerm|postrm|config|templates|control|md5sums|conffiles' || true)
 check "DEBIAN/ holds nothing unexpected${extra:+ (found: $extra)}" test -z "$extra"
+check "DEBIAN/config is a shell script" bash -c "head -n 1 '$dir/DEBIAN/config' | grep -qx '#!/bin/sh'"
+check "DEBIAN/config has no NUL byte" bash -c "tr -d '\\000' < '$dir/DEBIAN/config' | cmp -s - '$dir/DEBIAN/config'"
+check "DEBIAN/templates has the six questions and the error note" test "$(grep -c '^Template: sckl/' "$dir/DEBIAN/templates")" -eq 7
+check "DEBIAN/templates carries the German translation" grep -q '^Description-de.UTF-8:' "$dir/DEBIAN/templates"
 for s in preinst postinst prerm postrm; do
   f=$dir/DEBIAN/$s
   check "DEBIAN/$s exists" test -f "$f"
