@@ -69,8 +69,26 @@ std::string RealSystem::host_path(const std::string& path) const {
   return root_ + path;
 }
 
+namespace {
+
+// Closes a descriptor when it goes out of scope.
+struct Fd {
+  int fd = -1;
+  explicit Fd(int f) : fd(f) {}
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  ~Fd() {
+    if (fd >= 0) ::close(fd);
+  }
+};
+
+}  // namespace
+
+// Reads, stats, lists and removals go through open_in_root/open_parent like
+// writes do: below another root, ROOT/etc/sckl -> /etc must not make a purge
+// remove, or a read report, this machine's files.
 Result<std::string> RealSystem::read_file(const std::string& path) {
-  int fd = ::open(host_path(path).c_str(), O_RDONLY | O_CLOEXEC);
+  int fd = open_in_root(path, O_RDONLY | O_CLOEXEC);
   if (fd < 0) return system_error("cannot read " + display(path), errno);
   std::string out;
   char buf[65536];
@@ -91,7 +109,18 @@ Result<std::string> RealSystem::read_file(const std::string& path) {
 
 Result<FileInfo> RealSystem::stat(const std::string& path) {
   struct ::stat st {};
-  if (::lstat(host_path(path).c_str(), &st) != 0) {
+  int rc;
+  if (path == "/") {
+    rc = ::lstat(root_.c_str(), &st);
+  } else {
+    Fd dir(open_parent(path));
+    if (dir.fd < 0) {
+      if (errno == ENOENT || errno == ENOTDIR) return FileInfo{};
+      return system_error("cannot examine " + display(path), errno);
+    }
+    rc = ::fstatat(dir.fd, base_name(path).c_str(), &st, AT_SYMLINK_NOFOLLOW);
+  }
+  if (rc != 0) {
     if (errno == ENOENT || errno == ENOTDIR) return FileInfo{};
     return system_error("cannot examine " + display(path), errno);
   }
@@ -107,15 +136,23 @@ Result<FileInfo> RealSystem::stat(const std::string& path) {
 
 Result<std::string> RealSystem::read_link(const std::string& path) {
   std::string buf(4096, '\0');
-  ssize_t n = ::readlink(host_path(path).c_str(), buf.data(), buf.size());
+  Fd dir(open_parent(path));
+  if (dir.fd < 0) return system_error("cannot read the link " + display(path), errno);
+  ssize_t n = ::readlinkat(dir.fd, base_name(path).c_str(), buf.data(), buf.size());
   if (n < 0) return system_error("cannot read the link " + display(path), errno);
   buf.resize(static_cast<size_t>(n));
   return buf;
 }
 
 Result<std::vector<std::string>> RealSystem::list_dir(const std::string& path) {
-  DIR* d = ::opendir(host_path(path).c_str());
-  if (!d) return system_error("cannot list " + display(path), errno);
+  int fd = open_in_root(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return system_error("cannot list " + display(path), errno);
+  DIR* d = ::fdopendir(fd);
+  if (!d) {
+    int e = errno;
+    ::close(fd);
+    return system_error("cannot list " + display(path), e);
+  }
   std::vector<std::string> names;
   while (auto* ent = ::readdir(d)) {
     std::string n = ent->d_name;
@@ -141,17 +178,6 @@ Status write_all(int fd, const std::string& content, const std::string& what) {
   return {};
 }
 
-// Closes a descriptor when it goes out of scope.
-struct Fd {
-  int fd = -1;
-  explicit Fd(int f) : fd(f) {}
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  ~Fd() {
-    if (fd >= 0) ::close(fd);
-  }
-};
-
 // lstat() of `name` in the directory `dfd`, as a FileKind (Missing for ENOENT).
 Result<FileKind> kind_at(int dfd, const std::string& name, const std::string& shown) {
   struct ::stat st {};
@@ -167,30 +193,32 @@ Result<FileKind> kind_at(int dfd, const std::string& name, const std::string& sh
 
 }  // namespace
 
-int RealSystem::open_parent(const std::string& path) const {
-  const std::string dir = parent_dir(path);
-  constexpr int kFlags = O_RDONLY | O_DIRECTORY | O_CLOEXEC;
+int RealSystem::open_in_root(const std::string& path, int flags) const {
   // On the running system the directories above sckl's files are root's
   // own (/etc, /var/lib, /run): follow them as the kernel does. Below
   // another root (DPKG_ROOT, --root), an absolute symlink such as
-  // ROOT/etc/sckl -> /etc would write into this machine's /etc: resolve
+  // ROOT/etc/sckl -> /etc would lead into this machine's /etc: resolve
   // inside the root instead (openat2 RESOLVE_IN_ROOT, Linux >= 5.6).
-  if (root_ == "/") return ::open(dir.c_str(), kFlags);
+  if (root_ == "/") return ::open(path.c_str(), flags);
   int rootfd = ::open(root_.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (rootfd < 0) return -1;
   struct open_how how {};
-  how.flags = kFlags;
+  how.flags = static_cast<unsigned long long>(flags);
   how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
-  const std::string rel = dir == "/" ? "." : dir.substr(1);
+  const std::string rel = path == "/" ? "." : path.substr(1);
   int fd = static_cast<int>(::syscall(SYS_openat2, rootfd, rel.c_str(), &how, sizeof how));
   // Older kernels (a provider's kernel may be one) lack openat2, and some
   // seccomp filters refuse it: fall back to the plain path, which follows
   // symlinks as every other tool does there.
-  if (fd < 0 && (errno == ENOSYS || errno == EPERM)) fd = ::open(host_path(dir).c_str(), kFlags);
+  if (fd < 0 && (errno == ENOSYS || errno == EPERM)) fd = ::open(host_path(path).c_str(), flags);
   int e = errno;
   ::close(rootfd);
   errno = e;
   return fd;
+}
+
+int RealSystem::open_parent(const std::string& path) const {
+  return open_in_root(parent_dir(path), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 }
 
 Status RealSystem::write_file(const std::string& path, const std::string& content, mode_t mode) {
@@ -253,7 +281,12 @@ Status RealSystem::write_file(const std::string& path, const std::string& conten
 }
 
 Status RealSystem::remove_file(const std::string& path) {
-  if (::unlink(host_path(path).c_str()) != 0 && errno != ENOENT)
+  Fd dir(open_parent(path));
+  if (dir.fd < 0) {
+    if (errno == ENOENT) return {};  // no parent, no file
+    return system_error("cannot remove " + display(path), errno);
+  }
+  if (::unlinkat(dir.fd, base_name(path).c_str(), 0) != 0 && errno != ENOENT)
     return system_error("cannot remove " + display(path), errno);
   return {};
 }
@@ -282,7 +315,13 @@ Status RealSystem::make_dir(const std::string& path, mode_t mode) {
 }
 
 Status RealSystem::remove_dir(const std::string& path) {
-  if (::rmdir(host_path(path).c_str()) != 0 && errno != ENOENT)
+  if (path == "/") return Error{"will not remove the root directory " + display(path), EBUSY, {}};
+  Fd dir(open_parent(path));
+  if (dir.fd < 0) {
+    if (errno == ENOENT) return {};
+    return system_error("cannot remove directory " + display(path), errno);
+  }
+  if (::unlinkat(dir.fd, base_name(path).c_str(), AT_REMOVEDIR) != 0 && errno != ENOENT)
     return system_error("cannot remove directory " + display(path), errno);
   return {};
 }

@@ -144,8 +144,10 @@ class RealSystem : public System {
 
  private:
   std::string host_path(const std::string& path) const;
-  // An O_PATH descriptor of path's parent directory, resolved so that no
-  // symlink leads out of the root (see system.cc); -1 and errno on failure.
+  // open(2) of path with flags, resolved so that no symlink leads out of the
+  // root (see system.cc); -1 and errno on failure.
+  int open_in_root(const std::string& path, int flags) const;
+  // A directory descriptor of path's parent, resolved the same way.
   int open_parent(const std::string& path) const;
   std::string root_;
   void (*step_hook_)(AtomicWriteStep) = nullptr;

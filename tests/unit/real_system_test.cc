@@ -226,6 +226,44 @@ TEST_F(Planted, AbsoluteSymlinkInAParentDirectoryStaysInsideTheRoot) {
   EXPECT_EQ(slurp(outside / "victim"), "precious");
 }
 
+// Reads, stats, lists and removals resolve inside the root too: a purge of
+// an image with ROOT/etc/sckl -> OUTSIDE must not remove OUTSIDE's files,
+// and what sckl reads there must not come from OUTSIDE.
+TEST_F(Planted, ReadsAndRemovalsThroughAnAbsoluteSymlinkStayInsideTheRoot) {
+  fs::create_directories(outside / "sub");
+  std::ofstream(outside / "sub" / "f") << "host";
+  fs::create_symlink(outside, root / "etc/sckl");
+  RealSystem sys(root.string());
+  EXPECT_FALSE(sys.read_file("/etc/sckl/victim").ok());
+  auto info = sys.stat("/etc/sckl/victim");
+  ASSERT_TRUE(info.ok());
+  EXPECT_EQ(info.value().kind, FileKind::Missing);
+  EXPECT_FALSE(sys.list_dir("/etc/sckl").ok());
+  EXPECT_FALSE(sys.read_link("/etc/sckl/victim").ok());
+  EXPECT_TRUE(sys.remove_file("/etc/sckl/victim").ok());  // absent below the root: nothing to do
+  EXPECT_TRUE(sys.remove_dir("/etc/sckl/sub").ok());
+  EXPECT_EQ(slurp(outside / "victim"), "precious");
+  EXPECT_EQ(slurp(outside / "sub" / "f"), "host");
+  // The link itself is still seen as a link (lstat), and can be removed.
+  ASSERT_TRUE(sys.stat("/etc/sckl").ok());
+  EXPECT_EQ(sys.stat("/etc/sckl").value().kind, FileKind::Symlink);
+  auto target = sys.read_link("/etc/sckl");
+  ASSERT_TRUE(target.ok());
+  EXPECT_EQ(target.value(), outside.string());
+  // The same path inside an image that has that directory: read there.
+  fs::create_directories(root / outside.relative_path());
+  std::ofstream(root / outside.relative_path() / "victim") << "image";
+  auto inside = sys.read_file("/etc/sckl/victim");
+  ASSERT_TRUE(inside.ok());
+  EXPECT_EQ(inside.value(), "image");
+  auto names = sys.list_dir("/etc/sckl");
+  ASSERT_TRUE(names.ok());
+  EXPECT_EQ(names.value(), std::vector<std::string>{"victim"});
+  ASSERT_TRUE(sys.remove_file("/etc/sckl/victim").ok());
+  EXPECT_FALSE(fs::exists(root / outside.relative_path() / "victim"));
+  EXPECT_EQ(slurp(outside / "victim"), "precious");
+}
+
 TEST_F(Planted, MakeDirRefusesASymlinkAndLeavesItsTargetAlone) {
   fs::create_directories(outside / "dir");
   fs::permissions(outside / "dir", fs::perms(0700));
