@@ -32,6 +32,7 @@ struct Options {
   std::string root = "/";
   bool json = false;
   bool first_boot = false;
+  bool initrds = false;
   bool boot = false;
   std::vector<std::string> args;
 };
@@ -89,7 +90,9 @@ int cmd_setup(const Options& o) {
     auto r = sys.run(remount);
     if (!r.ok()) return report(r.error());
     if (r.value().exit_code != 0) return report(command_failed(remount, r.value()));
+    return report(setup_first_boot(sys));
   }
+  if (o.initrds) return report(finish_first_boot(sys));
   return report(setup_machine(sys));
 }
 
@@ -334,7 +337,7 @@ const Verb kVerbs[] = {
     {"good", "[--boot]", "the target works: count again from zero, lift a bad mark", 0, 0, W, A, cmd_good},
     {"bad", "", "the target does not work: stay on the provider's kernel", 0, 0, W, A, cmd_bad},
     {"retry", "", "forget the count for the target; the next boot tries it", 0, 0, W, A, cmd_retry},
-    {"setup", "[--first-boot]", "fit /etc/fstab and NIC names to this machine", 0, 0, W, M, cmd_setup},
+    {"setup", "[--first-boot|--initrds]", "fit /etc/fstab and NIC names to this machine", 0, 0, W, M, cmd_setup},
     {"version", "", "print the version", 0, 0, R, A, cmd_version},
     {"help", "", "show this help", 0, 0, R, A, cmd_help},
 };
@@ -370,6 +373,7 @@ int cli_main(int argc, char** argv, System* system) {
     else if (a == "--version") return cmd_version(o);
     else if (a == "--json") o.json = true;
     else if (a == "--first-boot") o.first_boot = true;
+    else if (a == "--initrds") o.initrds = true;
     else if (a == "--boot") o.boot = true;
     else if (a == "--root" || a.starts_with("--root=")) {
       if (a == "--root") {
@@ -422,6 +426,11 @@ int cli_main(int argc, char** argv, System* system) {
   };
   if (o.json && !allowed("--json", {"status", "list"})) return kExitUsage;
   if (o.first_boot && !allowed("--first-boot", {"setup"})) return kExitUsage;
+  if (o.initrds && !allowed("--initrds", {"setup"})) return kExitUsage;
+  if (o.first_boot && o.initrds) {
+    log_error("--first-boot and --initrds are two steps (two units); give one");
+    return kExitUsage;
+  }
   if (o.boot && !allowed("--boot", {"good"})) return kExitUsage;
   if (verb->scope == Scope::RunningMachine && o.root != "/") {
     log_error(std::string("'") + verb->name + "' acts on the running machine and cannot act on --root " + o.root);

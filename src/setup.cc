@@ -179,6 +179,15 @@ Status apply_plan(System& sys, const Plan& plan) {
       }
     }
   }
+  if (plan.defer_initramfs) {
+    auto stale = path_exists(sys, paths::kInitramfsStale);
+    if (!stale.ok()) return stale.error();
+    if (stale.value()) {
+      log_info("the initrds are rebuilt next, by sckl-setup-initrd.service (the network comes up meanwhile); "
+               "the switch waits for that");
+      return {};  // the first-boot marker stays until finish_first_boot
+    }
+  }
   SCKL_TRY(refresh_initramfs_if_stale(sys));
   if (!plan.first_boot_pending) return sys.remove_file(paths::kFirstBootPending);
   auto pending = path_exists(sys, paths::kFirstBootPending);
@@ -260,6 +269,22 @@ Status setup_machine(System& sys) {
   auto plan = plan_machine_setup(sys);
   if (!plan.ok()) return plan.error();
   return apply_plan(sys, plan.value());
+}
+
+Status setup_first_boot(System& sys) {
+  auto plan = plan_machine_setup(sys);
+  if (!plan.ok()) return plan.error();
+  // Deferring is safe only while the first-boot marker keeps the switch
+  // away; without it (run by hand later) the rebuild happens now.
+  auto pending = path_exists(sys, paths::kFirstBootPending);
+  if (!pending.ok()) return pending.error();
+  plan.value().defer_initramfs = pending.value();
+  return apply_plan(sys, plan.value());
+}
+
+Status finish_first_boot(System& sys) {
+  SCKL_TRY(refresh_initramfs_if_stale(sys));
+  return sys.remove_file(paths::kFirstBootPending);
 }
 
 }  // namespace sckl

@@ -33,6 +33,11 @@ struct PlannedFile {
 struct Plan {
   std::vector<PlannedFile> files;
   bool first_boot_pending = false;  // leave the marker for sckl-setup.service
+  // First boot of an image: leave initrds that need rebuilding (NIC .link
+  // files changed) to sckl-setup-initrd.service, and the first-boot marker
+  // (no switch) in place until it has done so. sckl-setup.service runs
+  // before the network; a rebuild takes minutes and need not hold it up.
+  bool defer_initramfs = false;
 };
 
 // Everything postinst configure does on this target, with `config` as
@@ -56,7 +61,14 @@ Status configure_sckl(System& sys, InstallTarget target, Debconf* debconf = null
 
 // Sets kexec-tools/load_kexec to false, recording the old value first.
 Status hold_kexec_tools_question(System& sys, Debconf& debconf);
-// `sckl setup` (first boot of an image): plan_machine_setup + apply_plan.
+// `sckl setup` (by hand): plan_machine_setup + apply_plan, initrds included.
 Status setup_machine(System& sys);
+// `sckl setup --first-boot` (sckl-setup.service): the same, but a needed
+// initrd rebuild is left to finish_first_boot and the first-boot marker
+// stays until then (no switch into an initrd that names NICs otherwise).
+Status setup_first_boot(System& sys);
+// `sckl setup --initrds` (sckl-setup-initrd.service): rebuilds the initrds
+// when marked stale, then clears the first-boot marker.
+Status finish_first_boot(System& sys);
 
 }  // namespace sckl

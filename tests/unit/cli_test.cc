@@ -102,7 +102,8 @@ TEST_F(Cli, SetTargetValidatesAndKeepsTheConfigFile) {
 
 TEST_F(Cli, WrongUsageExitsTwoAndSaysWhat) {
   for (std::vector<std::string> args : std::vector<std::vector<std::string>>{
-           {"frobnicate"}, {"status", "--frob"}, {"set-target"}, {"check", "--json"}, {"status", "extra"}, {}}) {
+           {"frobnicate"}, {"status", "--frob"}, {"set-target"}, {"check", "--json"}, {"status", "extra"}, {},
+           {"status", "--initrds"}, {"setup", "--first-boot", "--initrds"}}) {
     auto r = sckl(args);
     EXPECT_EQ(r.exit_code, 2) << (args.empty() ? "" : args[0]);
     EXPECT_NE(r.err.find("sckl"), std::string::npos);

@@ -373,6 +373,57 @@ TEST(Initramfs, RebuiltWhenLinksChangeAndOnPurgeNotOtherwise) {
   EXPECT_EQ(count_runs(s, "update-initramfs"), 2);
 }
 
+// An image's first boot: sckl-setup.service writes the files and leaves the
+// initrd rebuild to sckl-setup-initrd.service; until that has finished, the
+// first-boot marker stays (the switch waits), also across a failure or a
+// power cut (the next boot runs both steps again).
+TEST(Initramfs, FirstBootDefersTheRebuildAndKeepsTheSwitchAwayUntilItIsDone) {
+  FakeSystem s = provider_booted_server();
+  auto inner = s.runner;
+  bool image = true, broken = false;
+  s.runner = [&](const Command& c) -> Result<ProcessResult> {
+    if (c.argv[0] == "ischroot") return ProcessResult{image ? 0 : 1, "", ""};
+    if (c.argv[0] == "update-initramfs" && broken) return ProcessResult{1, "", "E: no space left"};
+    return inner(c);
+  };
+  ASSERT_TRUE(configure(s).ok());
+  ASSERT_TRUE(s.has(paths::kFirstBootPending));
+  image = false;
+
+  ASSERT_TRUE(setup_first_boot(s).ok());
+  EXPECT_TRUE(s.has(kLink));
+  EXPECT_EQ(count_runs(s, "update-initramfs"), 0);
+  EXPECT_TRUE(s.has(paths::kInitramfsStale));
+  EXPECT_TRUE(s.has(paths::kFirstBootPending));
+
+  broken = true;  // the rebuild fails (or the power goes): both marks stay
+  auto st = finish_first_boot(s);
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.error().message.find("update-initramfs"), std::string::npos);
+  EXPECT_TRUE(s.has(paths::kInitramfsStale));
+  EXPECT_TRUE(s.has(paths::kFirstBootPending));
+
+  broken = false;  // the next boot: both steps again; the files are in place
+  const FakeSystem before = s;
+  ASSERT_TRUE(setup_first_boot(s).ok());
+  expect_same_tree(before, s, "after a second first-boot setup");
+  ASSERT_TRUE(finish_first_boot(s).ok());
+  EXPECT_EQ(count_runs(s, "update-initramfs"), 2);
+  EXPECT_FALSE(s.has(paths::kInitramfsStale));
+  EXPECT_FALSE(s.has(paths::kFirstBootPending));
+}
+
+// Without the first-boot marker nothing keeps the switch away: the rebuild
+// happens in the same run.
+TEST(Initramfs, FirstBootSetupWithoutTheMarkerRebuildsAtOnce) {
+  FakeSystem s = provider_booted_server();
+  ASSERT_TRUE(setup_first_boot(s).ok());
+  EXPECT_TRUE(s.has(kLink));
+  EXPECT_EQ(count_runs(s, "update-initramfs"), 1);
+  EXPECT_FALSE(s.has(paths::kInitramfsStale));
+  EXPECT_FALSE(s.has(paths::kFirstBootPending));
+}
+
 TEST(Initramfs, AFailedRebuildFailsTheRunAndTheNextRunRetries) {
   FakeSystem s = provider_booted_server();
   auto inner = s.runner;
