@@ -5,17 +5,12 @@
 #include "text.h"
 
 namespace sckl {
-namespace {
-
-
-bool valid_key(const std::string& k) {
+bool is_valid_config_key(const std::string& k) {
   if (k.empty()) return false;
   for (char c : k)
     if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) return false;
   return true;
 }
-
-}  // namespace
 
 Result<ConfigFile> ConfigFile::parse(const std::string& text, const std::string& name) {
   ConfigFile cf;
@@ -39,7 +34,7 @@ Result<ConfigFile> ConfigFile::parse(const std::string& text, const std::string&
     if (!t.empty() && t[0] != '#') {
       auto eq = t.find('=');
       std::string key = eq == std::string::npos ? t : trim(t.substr(0, eq));
-      if (eq == std::string::npos || !valid_key(key))
+      if (eq == std::string::npos || !is_valid_config_key(key))
         return Error{name + " line " + std::to_string(lineno) + ": expected 'key = value', found '" + raw + "'",
                      EINVAL, "correct or remove that line (see sckl.conf(5)), then run 'dpkg --configure -a'"};
       line.key = key;

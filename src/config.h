@@ -44,4 +44,8 @@ inline constexpr const char* kKeyNicNames = "nic_names";
 inline constexpr const char* kKeyTries = "tries";
 inline constexpr const char* kKeyFastReboot = "fast_reboot";
 
+// A key the parser accepts: [a-z0-9_]+ (set() callers and the fuzzer check
+// against the same rule).
+bool is_valid_config_key(const std::string& key);
+
 }  // namespace sckl

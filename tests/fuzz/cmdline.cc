@@ -22,11 +22,6 @@
 
 using namespace sckl;
 
-extern "C" int LLVMFuzzerInitialize(int*, char***) {
-  fuzz::silence_log();
-  return 0;
-}
-
 namespace {
 
 // lib/ctype.c: the kernel's isspace() is true for 9-13, 32 and 160.

@@ -12,22 +12,10 @@
 
 using namespace sckl;
 
-extern "C" int LLVMFuzzerInitialize(int*, char***) {
-  fuzz::silence_log();
-  return 0;
-}
-
 namespace {
 
 const char* const kKeys[] = {kKeyAutostart, kKeyTargetKernel, kKeyExtraCmdline, kKeyNicNames, kKeyTries,
                              kKeyFastReboot};
-
-bool valid_key(const std::string& k) {
-  if (k.empty()) return false;
-  for (char c : k)
-    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) return false;
-  return true;
-}
 
 }  // namespace
 
@@ -54,7 +42,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // set()'s contract: a valid key and a one-line value as the parser would
   // read it back, without the control bytes the parser refuses (callers
   // validate values; see cli.cc set-target and settings.cc).
-  if (!valid_key(key) || value.find_first_of("\n") != std::string::npos || trim(value) != value) return 0;
+  if (!is_valid_config_key(key) || value.find_first_of("\n") != std::string::npos || trim(value) != value) return 0;
   for (char c : value)
     if ((static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\r') || c == '\x7f') return 0;
 

@@ -13,11 +13,6 @@
 
 using namespace sckl;
 
-extern "C" int LLVMFuzzerInitialize(int*, char***) {
-  fuzz::silence_log();
-  return 0;
-}
-
 namespace {
 
 int count_root_entries(const std::vector<FstabEntryView>& entries) {

@@ -16,11 +16,6 @@
 
 using namespace sckl;
 
-extern "C" int LLVMFuzzerInitialize(int*, char***) {
-  fuzz::silence_log();
-  return 0;
-}
-
 namespace {
 
 constexpr size_t kPairLimit = 16;

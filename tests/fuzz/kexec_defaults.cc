@@ -11,11 +11,6 @@
 
 using namespace sckl;
 
-extern "C" int LLVMFuzzerInitialize(int*, char***) {
-  fuzz::silence_log();
-  return 0;
-}
-
 namespace {
 
 bool assigns(const std::string& line) {

@@ -14,11 +14,6 @@
 
 using namespace sckl;
 
-extern "C" int LLVMFuzzerInitialize(int*, char***) {
-  fuzz::silence_log();
-  return 0;
-}
-
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto parts = fuzz::split_parts(data, size, 2);
   const std::string& mountinfo = parts[0];

@@ -16,11 +16,6 @@
 
 using namespace sckl;
 
-extern "C" int LLVMFuzzerInitialize(int*, char***) {
-  fuzz::silence_log();
-  return 0;
-}
-
 namespace {
 
 void check_link_file(const LinkFile& f, const std::vector<Nic>& nics) {

@@ -10,11 +10,6 @@
 
 using namespace sckl;
 
-extern "C" int LLVMFuzzerInitialize(int*, char***) {
-  fuzz::silence_log();
-  return 0;
-}
-
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);
   auto units = parse_provider_units(text, "/usr/share/sckl/provider-units");

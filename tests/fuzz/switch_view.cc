@@ -18,11 +18,6 @@
 
 using namespace sckl;
 
-extern "C" int LLVMFuzzerInitialize(int*, char***) {
-  fuzz::silence_log();
-  return 0;
-}
-
 namespace {
 
 std::string bzimage() {

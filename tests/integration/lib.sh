@@ -12,6 +12,8 @@
 # - a trap unmounts and removes the tree on any exit, also on failure.
 
 set -euo pipefail
+# shellcheck source=tests/chroot-lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../chroot-lib.sh"
 
 SCKL_TEST_CACHE=${SCKL_TEST_CACHE:-/var/cache/sckl-tests}
 SCKL_SUITE=bookworm
@@ -39,22 +41,6 @@ need_deb() {
   SCKL_DEB=$(readlink -f "$SCKL_DEB")
 }
 
-# The machine's own apt sources (deb822 and one-line), fed to mmdebstrap on
-# stdin so that no archive host name is ever written into the repository.
-apt_sources() {
-  local f
-  for f in /etc/apt/sources.list.d/*.sources; do
-    if [[ -e $f ]]; then cat "$f"; echo; fi
-  done
-  if [[ -s /etc/apt/sources.list ]]; then
-    grep -Ev '^[[:space:]]*(#|$)' /etc/apt/sources.list || true
-  fi
-  for f in /etc/apt/sources.list.d/*.list; do
-    if [[ -e $f ]]; then grep -Ev '^[[:space:]]*(#|$)' "$f" || true; fi
-  done
-  return 0
-}
-
 # Prints the path of the cached base tarball, building it first when no
 # tarball for the current inputs exists. The key hashes everything that
 # decides its content: the recipe below, the apt sources and mmdebstrap's
@@ -64,7 +50,7 @@ ensure_tarball() {
   mkdir -p "$SCKL_TEST_CACHE"
   recipe="suite=$SCKL_SUITE variant=minbase include=$SCKL_INCLUDE
 mmdebstrap=$(dpkg-query -W -f='${Version}' mmdebstrap 2>/dev/null || echo none)
-$(apt_sources)"
+$(machine_apt_sources)"
   key=$(printf '%s' "$recipe" | sha256sum | cut -c1-16)
   tar="$SCKL_TEST_CACHE/$SCKL_SUITE-minbase-$key.tar"
   lock="$SCKL_TEST_CACHE/.lock"
@@ -80,7 +66,7 @@ $(apt_sources)"
     local tmp="$SCKL_TEST_CACHE/.building-$key.tar"
     rm -f "$tmp"
     mmdebstrap --quiet --format=tar --variant=minbase --include="$SCKL_INCLUDE" \
-      "$SCKL_SUITE" "$tmp" - < <(apt_sources) >&2 \
+      "$SCKL_SUITE" "$tmp" - < <(machine_apt_sources) >&2 \
       || { rm -f "$tmp"; die "mmdebstrap failed"; }
     mv "$tmp" "$tar"
     # Tarballs of older input sets are of no further use.
@@ -138,28 +124,12 @@ chroot_setup() {
   tar -C "$SCKL_ROOT" --numeric-owner --xattrs --xattrs-include='*' -xpf "$tar"
 
   # Private /dev: a tmpfs with the usual nodes, nothing from the host.
-  mount -t tmpfs -o mode=0755,nosuid,size=1m sckl-test-dev "$SCKL_ROOT/dev"
-  local spec name maj min
-  for spec in null:1:3 zero:1:5 full:1:7 random:1:8 urandom:1:9 tty:5:0; do
-    IFS=: read -r name maj min <<<"$spec"
-    mknod -m 0666 "$SCKL_ROOT/dev/$name" c "$maj" "$min"
-  done
-  ln -s /proc/self/fd "$SCKL_ROOT/dev/fd"
-  ln -s /proc/self/fd/0 "$SCKL_ROOT/dev/stdin"
-  ln -s /proc/self/fd/1 "$SCKL_ROOT/dev/stdout"
-  ln -s /proc/self/fd/2 "$SCKL_ROOT/dev/stderr"
-  mkdir -m 1777 "$SCKL_ROOT/dev/shm"
-  mount -t proc -o nosuid,nodev,noexec sckl-test-proc "$SCKL_ROOT/proc"
+  chroot_mount_private "$SCKL_ROOT" sckl-test
 }
 
 # Runs a command in the chroot without CAP_SYS_BOOT (no kexec, no reboot) and
 # with a clean environment.
-in_chroot() {
-  setpriv --bounding-set=-sys_boot -- \
-    env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-      HOME=/root LC_ALL=C.UTF-8 DEBIAN_FRONTEND=noninteractive TERM=dumb \
-      chroot "$SCKL_ROOT" "$@"
-}
+in_chroot() { chroot_run "$SCKL_ROOT" "$@"; }
 
 # Copies the .deb into the chroot, installs it, removes the copy again (so
 # that the copy never shows up in a snapshot). Prints dpkg's wall time.

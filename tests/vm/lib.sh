@@ -33,6 +33,8 @@
 # default LOAD_KEXEC=true left in place, nothing kexecs unless a test asks.
 
 set -euo pipefail
+# shellcheck source=tests/chroot-lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../chroot-lib.sh"
 
 SCKL_VM_CACHE=${SCKL_VM_CACHE:-/var/cache/sckl-tests/vm}
 SCKL_VM_SUITE=bookworm
@@ -66,19 +68,9 @@ vm_install_tools() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}" >&2
 }
 
-# The machine's own apt sources, for mmdebstrap's stdin: no archive host name
-# is ever written into a file of ours.
-_vm_apt_sources() {
-  local f
-  for f in /etc/apt/sources.list.d/*.sources; do
-    if [[ -e $f ]]; then cat "$f"; echo; fi
-  done
-  if [[ -s /etc/apt/sources.list ]]; then grep -Ev '^[[:space:]]*(#|$)' /etc/apt/sources.list || true; fi
-  for f in /etc/apt/sources.list.d/*.list; do
-    if [[ -e $f ]]; then grep -Ev '^[[:space:]]*(#|$)' "$f" || true; fi
-  done
-  return 0
-}
+# The machine's own apt sources (tests/chroot-lib.sh). A wrapper: the image's
+# cache key hashes the recipe's text, which calls this name.
+_vm_apt_sources() { machine_apt_sources; }
 
 # flock on a cache-wide lock, so that parallel tests build once.
 _vm_lock() { mkdir -p "$SCKL_VM_CACHE"; exec {_vm_lockfd}>"$SCKL_VM_CACHE/.lock"; flock "$_vm_lockfd"; }
@@ -87,20 +79,7 @@ _vm_unlock() { exec {_vm_lockfd}>&-; }
 # --- chroot helpers (private /dev, no CAP_SYS_BOOT) --------------------------
 
 # _vm_chroot_mount ROOT: private /dev (tmpfs + mknod) and /proc in ROOT.
-_vm_chroot_mount() {
-  local root=$1 spec name maj min
-  mount -t tmpfs -o mode=0755,nosuid,size=1m sckl-vm-dev "$root/dev"
-  for spec in null:1:3 zero:1:5 full:1:7 random:1:8 urandom:1:9 tty:5:0; do
-    IFS=: read -r name maj min <<<"$spec"
-    mknod -m 0666 "$root/dev/$name" c "$maj" "$min"
-  done
-  ln -s /proc/self/fd "$root/dev/fd"
-  ln -s /proc/self/fd/0 "$root/dev/stdin"
-  ln -s /proc/self/fd/1 "$root/dev/stdout"
-  ln -s /proc/self/fd/2 "$root/dev/stderr"
-  mkdir -m 1777 "$root/dev/shm"
-  mount -t proc -o nosuid,nodev,noexec sckl-vm-proc "$root/proc"
-}
+_vm_chroot_mount() { chroot_mount_private "$1" sckl-vm; }
 
 # _vm_chroot_umount ROOT: kills our processes rooted there, unmounts all
 # mounts at or below ROOT (deepest first).
@@ -116,13 +95,7 @@ _vm_chroot_umount() {
 }
 
 # _vm_in_chroot ROOT CMD...: CMD in ROOT, clean environment, no CAP_SYS_BOOT.
-_vm_in_chroot() {
-  local root=$1; shift
-  setpriv --bounding-set=-sys_boot -- \
-    env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-      HOME=/root LC_ALL=C.UTF-8 DEBIAN_FRONTEND=noninteractive TERM=dumb \
-      chroot "$root" "$@"
-}
+_vm_in_chroot() { chroot_run "$@"; }
 
 # --- the guest image -----------------------------------------------------------
 
