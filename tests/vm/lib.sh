@@ -395,18 +395,28 @@ _vm_provider_uncached() {
 #                      as they come (colours removed, cut at 150 characters),
 #                      with the wall seconds: progress for the demo, as a TCG
 #                      boot is long to watch in silence
-# Returns 0 on success; on timeout, early qemu exit or too few reports it
-# prints the last 30 console lines and returns 1. Sets
+#   --power-cut ERE MS a power cut: SIGKILL qemu MS milliseconds (wall clock)
+#                      after the first console line matching ERE (no clean
+#                      shutdown, what the guest had not written to its
+#                      virtual disk is lost). No cut when ERE never comes or
+#                      the guest powers off first.
+# Returns 0 on success (a power cut that happened counts as one); on timeout,
+# early qemu exit or too few reports it prints the last 30 console lines and
+# returns 1. Sets
 #   VM_LOG            the console log
 #   VM_REPORTS[]      the report lines, from "SCKL-REPORT" on, in order
 #   VM_REPORT_TIMES[] wall seconds from qemu start to each report line
 #   VM_LAST_REPORT    the last report line ("" when none)
 #   VM_POWEROFF_TIME  wall seconds from qemu start to qemu's exit ("" if killed)
 #   VM_MARKS[]        other harness lines (SCKL-ONCE*, SCKL-POWEROFF)
+#   VM_KILLED         1 when --power-cut cut the power, else 0
+#   VM_KILL_ANCHOR_TIME, VM_KILL_TIME  wall seconds from qemu start to the
+#                     anchor line and to the SIGKILL ("" without a cut)
+#   VM_KILL_LAST      the last console line before the cut
 vm_boot() {
   local disk=$1; shift
   local kernel="" initrd="" append="root=/dev/vda rw console=ttyS0" timeout=240 want=1
-  local wait_off=1 log="" mem=1024 extra=() fmt=raw watch=""
+  local wait_off=1 log="" mem=1024 extra=() fmt=raw watch="" cut_re="" cut_ms=0 cut_at=0
   while (($#)); do
     case $1 in
       --kernel) kernel=$2; shift 2 ;;
@@ -419,6 +429,7 @@ vm_boot() {
       --mem) mem=$2; shift 2 ;;
       --qemu) extra+=("$2"); shift 2 ;;
       --watch) watch=$2; shift 2 ;;
+      --power-cut) cut_re=$2; cut_ms=$3; shift 3 ;;
       *) vm_die "vm_boot: unknown option $1" ;;
     esac
   done
@@ -432,6 +443,8 @@ vm_boot() {
   log=${log:-$disk.console.log}
   : > "$log"
   VM_LOG=$log VM_REPORTS=() VM_REPORT_TIMES=() VM_LAST_REPORT="" VM_POWEROFF_TIME="" VM_MARKS=()
+  VM_KILLED=0 VM_KILL_ANCHOR_TIME="" VM_KILL_TIME="" VM_KILL_LAST=""
+  [[ -z $cut_re || $cut_ms =~ ^[0-9]+$ ]] || vm_die "vm_boot: --power-cut wants milliseconds, not '$cut_ms'"
 
   local fifo qpid fd start line left rc=0 ended=0 why=""
   fifo=$(mktemp -u /tmp/sckl-vm-console.XXXXXX)
@@ -446,7 +459,7 @@ vm_boot() {
   cmd+=("${extra[@]}")
   printf '# %s\n' "${cmd[*]}" > "$log.cmd"
   : > "$log.timed"
-  local t0 us deadline
+  local t0 us deadline until cut=0
   start=$EPOCHREALTIME
   t0=${start/./}
   deadline=$((t0 + timeout * 1000000))
@@ -456,13 +469,17 @@ vm_boot() {
   rm -f "$fifo"
   while :; do
     us=${EPOCHREALTIME/./}
+    if ((cut_at && us >= cut_at)); then cut=1; break; fi
     ((us < deadline)) || { why="timeout after ${timeout}s"; break; }
-    left=$(((deadline - us) / 1000000)).$(printf '%06d' $(((deadline - us) % 1000000)))
+    until=$deadline
+    ((cut_at && cut_at < until)) && until=$cut_at
+    left=$(((until - us) / 1000000)).$(printf '%06d' $(((until - us) % 1000000)))
     line=""
     if IFS= read -r -t "$left" -u "$fd" line; then :; else
       rc=$?
       if ((rc > 128)); then
         [[ -n $line ]] && printf '%s\n' "${line%$'\r'}" >> "$log"
+        if ((cut_at && ${EPOCHREALTIME/./} >= cut_at)); then cut=1; break; fi
         why="timeout after ${timeout}s"; break
       fi
       ended=1
@@ -472,6 +489,11 @@ vm_boot() {
     printf '%s\n' "$line" >> "$log"
     us=$((${EPOCHREALTIME/./} - t0))
     printf '[%4d.%d] %s\n' $((us / 1000000)) $((us % 1000000 / 100000)) "$line" >> "$log.timed"
+    if [[ -n $cut_re ]] && ((!cut_at)) && [[ $line =~ $cut_re ]]; then
+      cut_at=$((t0 + us + 10#$cut_ms * 1000))
+      VM_KILL_ANCHOR_TIME=$(vm_elapsed "$start")
+    fi
+    [[ -n $cut_re && $line == *[![:space:]]* ]] && VM_KILL_LAST=$line
     if [[ -n $watch && $line =~ $watch ]]; then
       printf '    [%4d.%d s] %.150s\n' $((us / 1000000)) $((us % 1000000 / 100000)) \
         "$(sed 's/\x1b\[[0-9;]*[A-Za-z]//g' <<<"$line")" >&2
@@ -487,6 +509,25 @@ vm_boot() {
     fi
     ((ended)) && break
   done
+  if ((cut)); then
+    kill -KILL "$qpid" 2>/dev/null || true
+    VM_KILL_TIME=$(vm_elapsed "$start")
+    wait "$qpid" 2>/dev/null || true
+    VM_KILLED=1
+    # What qemu wrote before it died but was not read yet: console output
+    # from before the cut.
+    while IFS= read -r -u "$fd" line || [[ -n $line ]]; do
+      line=${line%$'\r'}
+      printf '%s\n' "$line" >> "$log"
+      printf '[%s cut] %s\n' "$VM_KILL_TIME" "$line" >> "$log.timed"
+      [[ $line == *[![:space:]]* ]] && VM_KILL_LAST=$line
+      line=""
+    done
+    printf '[%s] ### power cut (SIGKILL to qemu) %s ms after /%s/ (seen at %s s)\n' \
+      "$VM_KILL_TIME" "$cut_ms" "$cut_re" "$VM_KILL_ANCHOR_TIME" >> "$log.timed"
+    exec {fd}<&-
+    return 0
+  fi
   exec {fd}<&-
   if ((ended)) && [[ -z $why ]]; then
     wait "$qpid" || true
@@ -640,4 +681,72 @@ vm_image_chroot() {
   _vm_chroot_umount "$mnt"
   rmdir "$mnt" 2>/dev/null || vm_log "vm_image_chroot: $mnt left behind"
   return "$rc"
+}
+
+# --- sckl in the guest: pieces shared by scenarios and powerloss ---------------
+
+# The console line of a kexec hand-over (the kernel's own message).
+VM_KEXEC_RE='kexec_core: Starting new kernel'
+
+# vm_nkexec LOG: number of kexec hand-overs in a console log.
+vm_nkexec() { grep -c "$VM_KEXEC_RE" "$1"; }
+
+# vm_once_out LOG NAME: the output lines of once.d script NAME in a console log.
+vm_once_out() { sed -n "s/^.*SCKL-ONCE $2: //p" "$1"; }
+
+# vm_once_val LOG NAME KEY: value of "KEY=..." printed by once.d script NAME.
+vm_once_val() { vm_once_out "$1" "$2" | sed -n "s/^$3=//p" | tail -n1; }
+
+# vm_state_val DISK KEY: a key of /var/lib/sckl/boot-state, read offline.
+vm_state_val() { vm_cat "$1" /var/lib/sckl/boot-state 2>/dev/null | sed -n "s/^$2=//p"; }
+
+# vm_install_script: a once.d script (on stdout) that installs /root/sckl.deb
+# in the guest and prints what the checks read ("dpkg-rc=", "kexec-defaults:").
+vm_install_script() {
+  cat <<'EOS'
+#!/bin/sh
+echo "uname=$(uname -r)"
+DEBIAN_FRONTEND=noninteractive dpkg -i /root/sckl.deb
+echo "dpkg-rc=$?"
+echo "fstab:"; cat /etc/fstab
+echo "kexec-defaults: $(grep '^LOAD_KEXEC' /etc/default/kexec)"
+ls -l /etc/systemd/network/ 2>&1
+echo "kexec_loaded=$(cat /sys/kernel/kexec_loaded)"
+sckl status 2>&1 | sed 's/^/status| /'
+EOS
+}
+
+# vm_status_script: a once.d script (on stdout) that queues a transient unit
+# ordered after sckl-boot-ok.service and the report (a once.d script cannot
+# wait for boot-ok itself: multi-user.target waits for the once unit, and
+# boot-ok for multi-user.target). The unit prints the facts the checks read
+# as "SCKL-ONCE NAME: KEY=..." console lines and then powers off; the report's
+# own power-off rule must therefore be off (vm_poweroff_when DISK) in that
+# boot, or the power-off could cancel boot-ok before it confirms.
+vm_status_script() {
+  cat <<'EOF'
+#!/bin/sh
+n=${0##*/}
+cat > /run/sckl-test-status.sh <<EOS
+#!/bin/sh
+exec > /dev/ttyS0 2>&1
+{
+echo "uname=\$(uname -r)"
+echo "boot-ok=\$(systemctl show -p ActiveState --value sckl-boot-ok.service) result=\$(systemctl show -p Result --value sckl-boot-ok.service)"
+echo "decision=\$(cat /run/sckl/decision 2>/dev/null || echo none)"
+echo "switch-ran=\$(cat /run/sckl/switch-ran 2>/dev/null || echo none)"
+echo "motd=\$(cat /run/motd.d/50-sckl 2>/dev/null | tr '\n' ' ')"
+if [ -e /run/motd.d/50-sckl ]; then echo "motd-exists=yes"; else echo "motd-exists=no"; fi
+echo "json=\$(sckl status --json 2>&1 | tr '\n' ' ')"
+echo "boot-state=\$(grep -v '^#' /var/lib/sckl/boot-state 2>/dev/null | tr '\n' ' ')"
+sckl status 2>&1 | sed 's/^/status| /'
+journalctl -b -o cat --no-pager 2>/dev/null | grep -i 'sckl' | grep -v 'sckl-test\|SCKL-' | tail -n 20 | sed 's/^/journal| /'
+} | sed "s/^/SCKL-ONCE $n: /"
+sync
+systemctl --no-block poweroff
+EOS
+systemd-run --no-block --unit=sckl-test-status --property=After=sckl-boot-ok.service \
+  --property=After=sckl-test-report.service --property=After=multi-user.target /bin/sh /run/sckl-test-status.sh
+echo "queued sckl-test-status"
+EOF
 }
