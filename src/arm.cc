@@ -2,6 +2,7 @@
 
 #include "kernels.h"
 #include "log.h"
+#include "paths.h"
 #include "preflight.h"
 #include "process.h"
 #include "state_lock.h"
@@ -51,10 +52,10 @@ Result<ArmReport> arm(System& sys) {
   if (!r.ok()) return r.error();
   if (r.value().will_switch) log_info(r.value().summary);
   else log_warning(r.value().summary);
-  auto loaded = path_exists(sys, "/sys/kernel/kexec_loaded");
+  auto loaded = path_exists(sys, paths::kKexecLoaded);
   if (!loaded.ok()) return loaded.error();
   if (loaded.value()) {
-    auto flag = sys.read_file("/sys/kernel/kexec_loaded");
+    auto flag = sys.read_file(paths::kKexecLoaded);
     if (!flag.ok()) return flag.error();
     if (flag.value().starts_with("1")) {
       Command unload({"kexec", "-u"}, std::chrono::seconds(30));
@@ -64,6 +65,8 @@ Result<ArmReport> arm(System& sys) {
       log_info("unloaded the kexec kernel that was loaded: it may not be the target any more");
     }
   }
+  // Nothing is loaded now: a fast reboot in this shutdown loads afresh.
+  SCKL_TRY(sys.remove_file(paths::kFastRebootLoaded));
   return r;
 }
 

@@ -24,7 +24,8 @@ struct ArmReport {
 Result<ArmReport> plan_arm(System& sys);
 
 // plan_arm, log the summary, and unload a loaded kexec kernel (it would be
-// a stale one: sckl loads right before executing).
+// a stale one: sckl loads right before executing, also for a fast reboot,
+// whose record in /run/sckl goes with it).
 Result<ArmReport> arm(System& sys);
 
 // Kernel hooks: /etc/kernel/postinst.d/zz-sckl VERSION [IMAGE],

@@ -9,6 +9,7 @@
 #include "boot_state.h"
 #include "cmdline.h"
 #include "config.h"
+#include "fast_reboot.h"
 #include "log.h"
 #include "manifest.h"
 #include "paths.h"
@@ -135,6 +136,9 @@ int cmd_status(const Options& o) {
   const bool on_target = v.facts.marker_on_cmdline;
   const std::string this_boot = read_trimmed(sys, paths::kDecision);
   const int tries = v.facts.tries;
+  const FastRebootPlan fast = plan_fast_reboot(v);
+  auto fast_loaded = fast_reboot_loaded(sys);
+  if (!fast_loaded.ok()) return report(fast_loaded.error());
   if (o.json) {
     std::cout << "{\"version\":" << json_string(SCKL_VERSION) << ",\"running_kernel\":" << json_string(v.running_version)
               << ",\"phase\":" << json_string(on_target ? "target" : "provider")
@@ -148,6 +152,10 @@ int cmd_status(const Options& o) {
               << ",\"disabled\":" << (v.facts.disabled ? "true" : "false")
               << ",\"disabled_why\":" << json_string(v.facts.disabled ? v.facts.disabled_why : "")
               << ",\"this_boot\":" << json_string(this_boot)
+              << ",\"fast_reboot\":" << (fast.enabled ? "true" : "false")
+              << ",\"fast_reboot_armed\":" << (fast.armed ? "true" : "false")
+              << ",\"fast_reboot_next\":" << json_string(fast.summary)
+              << ",\"fast_reboot_loaded\":" << json_string(fast_loaded.value())
               << ",\"first_boot_pending\":" << (pending ? "true" : "false") << ",\"changes\":[";
     bool first = true;
     for (const auto& f : m.value().files) {
@@ -169,6 +177,9 @@ int cmd_status(const Options& o) {
   std::cout << "\n";
   if (v.facts.disabled) std::cout << "disabled:       " << v.facts.disabled_why << "\n";
   if (!this_boot.empty()) std::cout << "this boot:      " << this_boot << "\n";
+  std::cout << "fast reboot:    " << (fast.enabled ? "on: " : "off: ") << fast.summary;
+  if (!fast_loaded.value().empty()) std::cout << " (" << fast_loaded.value() << " is loaded for this shutdown)";
+  std::cout << "\n";
   if (pending) std::cout << "first boot:     setup pending (fstab and NIC names are fitted on the next boot)\n";
   if (m.value().files.empty()) {
     std::cout << "changes:        none recorded\n";
@@ -306,6 +317,8 @@ int cmd_disarm(const Options& o) {
   auto r = sys.run(unload);
   if (!r.ok()) return report(r.error());
   if (r.value().exit_code != 0) return report(command_failed(unload, r.value()));
+  // A fast reboot in this shutdown would not find its kernel: forget it.
+  if (auto st = sys.remove_file(paths::kFastRebootLoaded); !st.ok()) return report(st);
   log_info("no kexec kernel is loaded; the next provider boot still switches unless 'sckl disable'");
   return kExitOk;
 }

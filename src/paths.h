@@ -42,6 +42,11 @@ inline constexpr const char* kFirstBootPending = "/var/lib/sckl/firstboot-pendin
 inline constexpr const char* kBootState = "/var/lib/sckl/boot-state";
 inline constexpr const char* kDisabledFlag = "/etc/sckl/disabled";
 inline constexpr const char* kOsRelease = "/proc/sys/kernel/osrelease";
+// The provider's kernel command line of the last switch (written with the
+// boot-state record): a fast reboot builds the target's line from it, so
+// that a word the admin took out of extra_cmdline since does not linger.
+inline constexpr const char* kProviderCmdline = "/var/lib/sckl/provider-cmdline";
+inline constexpr const char* kKexecLoaded = "/sys/kernel/kexec_loaded";
 
 // Per boot (tmpfs): the switch ran (or must not run) in this boot, and what it decided.
 inline constexpr const char* kRunDir = "/run/sckl";
@@ -49,6 +54,9 @@ inline constexpr const char* kSwitchRan = "/run/sckl/switch-ran";
 // The state lock (state_lock.h explains why it lives in /run).
 inline constexpr const char* kStateLock = "/run/sckl/lock";
 inline constexpr const char* kDecision = "/run/sckl/decision";
+// The kernel version sckl loaded for a fast reboot in this shutdown
+// (fast_reboot.h); without it the shutdown hook never executes a kernel.
+inline constexpr const char* kFastRebootLoaded = "/run/sckl/fast-reboot";
 inline constexpr const char* kJournalSocket = "/run/systemd/journal/socket";
 inline constexpr const char* kMotdDir = "/run/motd.d";
 inline constexpr const char* kMotd = "/run/motd.d/50-sckl";

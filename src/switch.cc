@@ -74,7 +74,23 @@ Result<BootState> load_boot_state(System& sys) {
   return BootState::parse(text.value(), sys.display(paths::kBootState));
 }
 
-Status store_boot_state(System& sys, const BootState& state) {
+Result<std::string> recorded_provider_cmdline(System& sys) {
+  auto present = path_exists(sys, paths::kProviderCmdline);
+  if (!present.ok()) return present.error();
+  if (!present.value()) return std::string{};
+  auto text = sys.read_file(paths::kProviderCmdline);
+  if (!text.ok()) return text.error();
+  return trim(text.value());
+}
+
+Status store_boot_state(System& sys, const BootState& state, const std::string& provider_cmdline) {
+  // The provider's line is the same boot after boot: write it only when it
+  // changed (one fsync less in the early switch).
+  bool write_cmdline = false;
+  if (!provider_cmdline.empty()) {
+    auto old = recorded_provider_cmdline(sys);
+    write_cmdline = !old.ok() || old.value() != provider_cmdline;
+  }
   auto ro = root_read_only(sys);
   // Outside a booted system (tests, --root) there may be no mountinfo: then
   // just write.
@@ -82,6 +98,7 @@ Status store_boot_state(System& sys, const BootState& state) {
   if (remount) SCKL_TRY(remount_root(sys, "rw"));
   Status st = make_parents(sys, paths::kBootState);
   if (st.ok()) st = sys.write_file(paths::kBootState, state.serialize(), 0644);
+  if (st.ok() && write_cmdline) st = sys.write_file(paths::kProviderCmdline, provider_cmdline + "\n", 0644);
   if (remount) {
     Status back = remount_root(sys, "ro");
     if (st.ok() && !back.ok()) return back;
@@ -238,7 +255,7 @@ Status manual_switch(System& sys) {
   auto loaded = sys.run(load);
   if (!loaded.ok()) return loaded.error();
   if (loaded.value().exit_code != 0) return command_failed(load, loaded.value());
-  SCKL_TRY(store_boot_state(sys, d.next_state));
+  SCKL_TRY(store_boot_state(sys, d.next_state, v.cmdline));
   log_info(d.reason + " through 'systemctl kexec'");
   Command kexec({"systemctl", "kexec"}, std::chrono::seconds(120));
   auto r = sys.run(kexec);
@@ -299,7 +316,7 @@ Status early_switch(System& sys) {
   if (loaded.value().exit_code != 0)
     return say_loudly(sys, "not switching: " + command_failed(load, loaded.value()).describe());
 
-  SCKL_TRY(store_boot_state(sys, d.next_state));
+  SCKL_TRY(store_boot_state(sys, d.next_state, view.cmdline));
   log_info(d.reason);
 
   // Leave the root file system clean: read-only and synced.

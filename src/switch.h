@@ -40,9 +40,15 @@ Result<SwitchView> read_switch_view(System& sys);
 Result<std::string> target_cmdline(const SwitchView& view, int attempt);
 
 // Reads and writes the boot-state record (atomic). Writing makes a
-// read-only root writable for the moment of the write.
+// read-only root writable for the moment of the write. A switch passes the
+// provider's command line too: it is recorded (paths::kProviderCmdline,
+// only when it changed) in the same writable moment.
 Result<BootState> load_boot_state(System& sys);
-Status store_boot_state(System& sys, const BootState& state);
+Status store_boot_state(System& sys, const BootState& state, const std::string& provider_cmdline = {});
+
+// The provider's command line recorded by the last switch, or "" when
+// there is none (a switch by an older sckl).
+Result<std::string> recorded_provider_cmdline(System& sys);
 
 // The generator's work. Runs at most once per boot (/run/sckl/switch-ran).
 // Takes the state lock (briefly: when it is held, no switch in this boot).

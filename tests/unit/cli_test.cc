@@ -59,6 +59,24 @@ TEST_F(Cli, StatusJsonNamesRunningKernelTargetAndCount) {
   EXPECT_NE(r.out.find("\"disabled\":false"), std::string::npos);
 }
 
+TEST_F(Cli, StatusShowsFastReboot) {
+  auto r = sckl({"status", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("\"fast_reboot\":false"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\"fast_reboot_armed\":false"), std::string::npos);
+  // On the target with fast_reboot = yes: armed (nothing loaded until a reboot).
+  put("proc/cmdline", "root=/dev/vda console=ttyS0 panic=10 sckl.boot=1\n");
+  put("proc/sys/kernel/osrelease", "6.1.0-56-amd64\n");
+  put("etc/sckl/sckl.conf", "fast_reboot = yes\n");
+  r = sckl({"status", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("\"fast_reboot\":true"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\"fast_reboot_armed\":true"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\"fast_reboot_loaded\":\"\""), std::string::npos) << r.out;
+  r = sckl({"status"});
+  EXPECT_NE(r.out.find("fast reboot:    on: a reboot goes straight into 6.1.0-56-amd64"), std::string::npos) << r.out;
+}
+
 TEST_F(Cli, ListShowsEveryKernelAndWhatIsMissing) {
   auto r = sckl({"list"});
   ASSERT_EQ(r.exit_code, 0) << r.err;

@@ -155,5 +155,12 @@ check 0 "apt-refuse-grub" --stdin "$root.junk" -- "$bin/apt-refuse-grub"
 check 0 "" -- "$bin/apt-refuse-grub"
 rm -f "$root.junk" "$root.out" "$root.err"
 
+# The fast-reboot hook acts on this machine's / (it is never given a root):
+# only wrong usage is tried here, which exits before anything is read.
+check 2 "sckl-fast-reboot" -- "$bin/sckl-fast-reboot"
+check 2 "sckl-fast-reboot" -- "$bin/sckl-fast-reboot" frobnicate
+check 2 "sckl-fast-reboot" -- "$bin/sckl-fast-reboot" reboot extra
+check 2 "sckl-fast-reboot" -- "$bin/sckl-fast-reboot" --help
+
 echo "figure: odd input cases: $cases, failed: $failures"
 (( failures == 0 ))

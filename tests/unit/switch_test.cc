@@ -98,6 +98,8 @@ TEST(EarlySwitch, LoadsRecordsAndExecutesTheNewestKernel) {
   EXPECT_EQ(m.state(), (BootState{"6.1.0-56-amd64", 1, BootResult::Indeterminate}));
   // Root was read-only: made writable for the record only, then read-only again.
   EXPECT_EQ(m.mounts, (std::vector<std::string>{"remount,rw", "remount,ro"}));
+  // The provider's line, for a fast reboot on the target, in the same window.
+  EXPECT_EQ(m.s.content(paths::kProviderCmdline), "root=/dev/vda console=ttyS0\n");
 }
 
 TEST(EarlySwitch, RootMountedReadWriteIsRemountedReadOnlyBeforeExec) {

@@ -1,0 +1,44 @@
+// /usr/lib/sckl/sckl-fast-reboot: both steps of the fast reboot (see
+// src/fast_reboot.h).
+//   sckl-fast-reboot load    ExecStop of sckl-fast-reboot.service
+//   sckl-fast-reboot ACTION  as /lib/systemd/system-shutdown/sckl-fast-reboot,
+//                            run by systemd-shutdown (halt|poweroff|reboot|kexec)
+// Exit 0 when there was nothing to do, 1 when a step failed (the reboot then
+// goes through the hypervisor), 2 on wrong usage.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <string>
+
+#include "fast_reboot.h"
+#include "log.h"
+
+int main(int argc, char** argv) {
+  const std::string action = argc == 2 ? argv[1] : "";
+  if (action != "load" && action != "halt" && action != "poweroff" && action != "reboot" && action != "kexec") {
+    sckl::log_error("usage: sckl-fast-reboot load|halt|poweroff|reboot|kexec "
+                    "(run by sckl-fast-reboot.service and systemd-shutdown)");
+    return 2;
+  }
+  // ExecStop's messages go to the journal; in systemd-shutdown journald is
+  // gone and the kernel log (the console) is the only place left.
+  int kmsg = action == "load" ? -1 : ::open("/dev/kmsg", O_WRONLY | O_CLOEXEC | O_NOCTTY);
+  if (kmsg >= 0) {
+    sckl::set_log_sink([kmsg](sckl::LogLevel level, const std::string& m) {
+      const char* prio = level == sckl::LogLevel::Error ? "<3>" : level == sckl::LogLevel::Warning ? "<4>" : "<6>";
+      std::string line = std::string(prio) + "sckl: " + m + "\n";
+      if (::write(kmsg, line.data(), line.size()) < 0) {
+        // Nowhere else to say it this late.
+      }
+    });
+  }
+  ::setenv("PATH", "/usr/sbin:/usr/bin:/sbin:/bin", 0);
+  sckl::RealSystem sys("/");
+  sckl::Status st = action == "load" ? sckl::fast_reboot_load(sys) : sckl::fast_reboot_exec(sys, action);
+  if (!st.ok()) {
+    sckl::log_error((action == "load" ? "fast reboot not prepared: " : "fast reboot failed: ") + st.error().describe());
+    return 1;
+  }
+  return 0;
+}
