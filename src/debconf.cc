@@ -134,6 +134,23 @@ Status DebconfProtocol::subst(const std::string& question, const std::string& ke
   return {};
 }
 
+Status DebconfProtocol::load_templates(const std::string& path) {
+  // debconf splits the arguments on blanks: a path with one would name another file.
+  if (path.find_first_of(" \t") != std::string::npos)
+    return Error{"internal error: templates path with a blank: " + path, EINVAL, {}};
+  auto r = command("X_LOADTEMPLATEFILE " + path);
+  if (!r.ok()) return r.error();
+  return {};
+}
+
+Status DebconfProtocol::unregister(const std::string& question) {
+  auto r = command("UNREGISTER " + question);
+  if (r.ok()) return {};
+  // "10 <q> doesn't exist"; the same code also means "busy", which is an error.
+  if (r.error().errnum == 10 && r.error().message.ends_with("doesn't exist")) return {};
+  return r.error();
+}
+
 std::unique_ptr<Debconf> connect_debconf(int argc, char** argv) {
   const char* root = std::getenv("DPKG_ROOT");
   if (root && *root && std::strcmp(root, "/") != 0) return nullptr;

@@ -31,6 +31,16 @@ class Debconf {
   virtual Status fset(const std::string& question, const std::string& flag, const std::string& value) = 0;
   // Fills ${key} in the question's text.
   virtual Status subst(const std::string& question, const std::string& key, const std::string& value) = 0;
+  // Loads a templates file (X_LOADTEMPLATEFILE, debconf-devel(7)) with this
+  // package as the owner: the question of each template is created, owned
+  // by this package, as debconf-set-selections creates the questions of a
+  // package not installed yet. A question that exists gets this package as
+  // one more owner and the file's template text.
+  virtual Status load_templates(const std::string& path) = 0;
+  // Removes this package from the question's owners (UNREGISTER); debconf
+  // deletes a question that no package owns any more. A question that does
+  // not exist is no error.
+  virtual Status unregister(const std::string& question) = 0;
 };
 
 // The protocol over two file descriptors: commands written to `out_fd`,
@@ -45,6 +55,8 @@ class DebconfProtocol : public Debconf {
   Result<bool> go() override;
   Status fset(const std::string& question, const std::string& flag, const std::string& value) override;
   Status subst(const std::string& question, const std::string& key, const std::string& value) override;
+  Status load_templates(const std::string& path) override;
+  Status unregister(const std::string& question) override;
 
   // One command; returns the reply's text after a 0 status, or an Error
   // carrying the status code in errnum.

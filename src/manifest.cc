@@ -85,6 +85,12 @@ FileChange* Manifest::find_file(const std::string& path) {
   return nullptr;
 }
 
+const DebconfPreset* Manifest::find_debconf_preset(const std::string& question) const {
+  for (const auto& p : debconf_presets)
+    if (p.question == question) return &p;
+  return nullptr;
+}
+
 const DebconfChange* Manifest::find_debconf(const std::string& question) const {
   for (const auto& d : debconf)
     if (d.question == question) return &d;
@@ -104,6 +110,8 @@ std::string Manifest::serialize() const {
         << "\n";
   }
   for (const auto& d : debconf) out << "debconf " << encode(d.question) << " " << encode(d.original_value) << "\n";
+  for (const auto& p : debconf_presets)
+    out << "debconf-preset " << encode(p.question) << " " << (p.done ? "done" : "pending") << "\n";
   return out.str();
 }
 
@@ -153,6 +161,10 @@ Result<Manifest> Manifest::parse(const std::string& text, const std::string& nam
       auto v = decode(w[2]);
       if (!q || !v) return bad("bad debconf record");
       m.debconf.push_back({*q, *v});
+    } else if (w[0] == "debconf-preset" && w.size() == 3) {
+      auto q = decode(w[1]);
+      if (!q || q->empty() || (w[2] != "done" && w[2] != "pending")) return bad("bad debconf-preset record");
+      m.debconf_presets.push_back({*q, w[2] == "done"});
     } else {
       return bad("unknown record '" + w[0] + "'");
     }
@@ -271,6 +283,17 @@ Status ChangeSet::settle_interrupted_writes() {
     }
   }
   return changed ? save_manifest(sys_, manifest_) : Status();
+}
+
+Status ChangeSet::record_debconf_preset(const std::string& question, bool done) {
+  for (auto& p : manifest_.debconf_presets) {
+    if (p.question != question) continue;
+    if (p.done == done) return {};
+    p.done = done;
+    return save_manifest(sys_, manifest_);
+  }
+  manifest_.debconf_presets.push_back({question, done});
+  return save_manifest(sys_, manifest_);
 }
 
 Status ChangeSet::record_debconf(const std::string& question, const std::string& original_value) {

@@ -1,7 +1,8 @@
 // The manifest under /var/lib/sckl records every change sckl makes to the
 // system before it makes it: for each file, its original bytes (a saved copy,
 // or "absent") and mode, and the checksum sckl wrote; every directory sckl
-// created; every debconf answer of another package it changed. Purge undoes
+// created; every debconf answer of another package it changed, and every
+// question of another package it created. Purge undoes
 // exactly that and nothing else.
 #pragma once
 
@@ -31,13 +32,22 @@ struct DebconfChange {
   std::string original_value;  // restored on purge
 };
 
+// A question of another package that sckl created with its own answer
+// (grub_preset.h), sckl being its owner. Purge unregisters it.
+struct DebconfPreset {
+  std::string question;
+  bool done = false;  // false: recorded before the answer was (wholly) given
+};
+
 struct Manifest {
   std::vector<FileChange> files;
   std::vector<std::string> created_dirs;  // in creation order
   std::vector<DebconfChange> debconf;
+  std::vector<DebconfPreset> debconf_presets;
 
   FileChange* find_file(const std::string& path);
   const DebconfChange* find_debconf(const std::string& question) const;
+  const DebconfPreset* find_debconf_preset(const std::string& question) const;
 
   // Text form; parse() rejects anything serialize() would not produce.
   std::string serialize() const;
@@ -79,6 +89,9 @@ class ChangeSet {
   // Records that sckl changed another package's debconf answer (first
   // original wins) and saves the manifest.
   Status record_debconf(const std::string& question, const std::string& original_value);
+  // Records that sckl creates (done = false) or has created (done = true)
+  // another package's debconf question, and saves the manifest.
+  Status record_debconf_preset(const std::string& question, bool done);
 
  private:
   System& sys_;

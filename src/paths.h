@@ -18,6 +18,9 @@ inline constexpr const char* kRunSystemd = "/run/systemd/system";  // exists whe
 inline constexpr const char* kConfigDir = "/etc/sckl";
 inline constexpr const char* kConfigFile = "/etc/sckl/sckl.conf";
 inline constexpr const char* kProviderUnits = "/usr/share/sckl/provider-units";
+// One debconf template per grub question sckl presets (grub_preset.h). A path
+// debconf opens itself, on the running system: never under another root.
+inline constexpr const char* kGrubPresetTemplatesDir = "/usr/share/sckl/grub-presets";
 
 inline constexpr const char* kStateDir = "/var/lib/sckl";
 inline constexpr const char* kManifest = "/var/lib/sckl/manifest";

@@ -1,5 +1,6 @@
 #include "purge.h"
 
+#include "grub_preset.h"
 #include "initramfs.h"
 #include "log.h"
 #include "manifest.h"
@@ -22,10 +23,15 @@ Status purge_sckl(System& sys, Debconf* debconf) {
       SCKL_TRY(debconf->set(d.question, d.original_value));
       log_info("gave debconf question " + d.question + " its value '" + d.original_value + "' back");
     }
+    SCKL_TRY(remove_grub_presets(*debconf, manifest.value()));
     SCKL_TRY(debconf->purge());
-  } else if (!manifest.value().debconf.empty()) {
-    log_warning("debconf is not available: " + manifest.value().debconf.front().question +
-                " keeps sckl's answer; set it with debconf-set-selections if it matters");
+  } else {
+    if (!manifest.value().debconf.empty())
+      log_warning("debconf is not available: " + manifest.value().debconf.front().question +
+                  " keeps sckl's answer; set it with debconf-set-selections if it matters");
+    if (!manifest.value().debconf_presets.empty())
+      log_warning("debconf is not available: " + manifest.value().debconf_presets.front().question +
+                  " keeps sckl's preset; remove it with 'echo PURGE | debconf-communicate sckl'");
   }
   // The config file is sckl's own: purge removes it even when the admin
   // edited it (Policy 6.8: purge removes configuration files).

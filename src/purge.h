@@ -9,8 +9,9 @@ namespace sckl {
 // `apt purge sckl`: sckl's own configuration (/etc/sckl) goes; every other
 // change recorded in the manifest is undone (see undo_file_changes); the
 // state directory goes last. Other packages' debconf answers that sckl
-// changed get their old values back and sckl's own questions are purged
-// (when debconf is connected). Safe to run again after a failure.
+// changed get their old values back, the grub questions sckl created are
+// unregistered (grub_preset.h) and sckl's own questions are purged (when
+// debconf is connected). Safe to run again after a failure.
 Status purge_sckl(System& sys, Debconf* debconf = nullptr);
 
 // `apt remove sckl`: what must not outlive sckl's programs goes (the apt

@@ -4,6 +4,7 @@
 #include "arm.h"
 #include "config.h"
 #include "fstab.h"
+#include "grub_preset.h"
 #include "initramfs.h"
 #include "kernels.h"
 #include "kexec_tools.h"
@@ -248,6 +249,7 @@ Status configure_sckl(System& sys, InstallTarget target, Debconf* debconf) {
              " (debconf answer)");
   if (debconf) {
     SCKL_TRY(hold_kexec_tools_question(sys, *debconf));
+    SCKL_TRY(preset_grub_questions(sys, *debconf));
     SCKL_TRY(sys.make_dir(paths::kStateDir, 0755));
     SCKL_TRY(sys.write_file(paths::kDebconfSynced, debconf_synced_text(config.value()), 0644));
   }

@@ -469,3 +469,183 @@ TEST(Remove, AptFilesLeaveWithTheProgramsAndComeBackOnReinstall) {
 
 }  // namespace
 }  // namespace sckl
+
+#include "grub_preset.h"
+
+namespace sckl {
+namespace {
+
+// postinst and purge with grub's questions in debconf (grub_preset.h).
+struct DebconfState {
+  std::map<std::string, std::string> db, flags;
+  std::map<std::string, std::set<std::string>> owners;
+  bool operator==(const DebconfState&) const = default;
+};
+DebconfState state_of(const testing::FakeDebconf& dc) { return {dc.db, dc.flags, dc.owners}; }
+
+TEST(GrubPresets, CreatedOnConfigureKeptOnRerunGoneWithoutATraceAfterPurge) {
+  FakeSystem s = provider_booted_server();
+  const FakeSystem pristine = s;
+  testing::FakeDebconf dc;
+  dc.db[kLoadKexecQuestion] = "false";
+  const DebconfState before = state_of(dc);
+  LogCapture log;
+  ASSERT_TRUE(configure_sckl(s, InstallTarget::RunningServer, &dc).ok());
+  for (const auto& p : kGrubPresets) {
+    EXPECT_EQ(dc.db.at(p.question), p.value) << p.question;
+    EXPECT_EQ(dc.flags[std::string(p.question) + " seen"], "true") << p.question;
+    EXPECT_EQ(dc.owners[p.question], std::set<std::string>{"sckl"}) << p.question;
+  }
+  EXPECT_EQ(dc.loaded.size(), std::size(kGrubPresets));
+  EXPECT_TRUE(log.contains("preset debconf question grub-pc/install_devices = ''")) << log.text();
+  auto m = load_manifest(s);
+  ASSERT_TRUE(m.ok());
+  EXPECT_EQ(m.value().debconf_presets.size(), std::size(kGrubPresets));
+  for (const auto& r : m.value().debconf_presets) EXPECT_TRUE(r.done) << r.question;
+
+  const DebconfState configured = state_of(dc);
+  ASSERT_TRUE(configure_sckl(s, InstallTarget::RunningServer, &dc).ok());
+  EXPECT_EQ(dc.loaded.size(), std::size(kGrubPresets));  // nothing loaded again
+  EXPECT_TRUE(state_of(dc) == configured);
+
+  ASSERT_TRUE(purge_sckl(s, &dc).ok());
+  EXPECT_TRUE(state_of(dc) == before);
+  expect_same_tree(pristine, s, "after purge");
+}
+
+TEST(GrubPresets, EarlierAnswersAreLeftAsTheyAreAndNamed) {
+  FakeSystem s = provider_booted_server();
+  testing::FakeDebconf dc;
+  // A grub-pc that was installed once (removed, not purged) left its answers.
+  dc.db["grub-pc/install_devices"] = "/dev/vda";
+  dc.owners["grub-pc/install_devices"] = {"grub-pc"};
+  dc.db["grub2/linux_cmdline"] = "console=ttyS0";
+  dc.owners["grub2/linux_cmdline"] = {"grub-pc"};
+  LogCapture log;
+  ASSERT_TRUE(configure_sckl(s, InstallTarget::RunningServer, &dc).ok());
+  EXPECT_EQ(dc.db["grub-pc/install_devices"], "/dev/vda");
+  EXPECT_EQ(dc.db["grub2/linux_cmdline"], "console=ttyS0");
+  EXPECT_FALSE(dc.flags.count("grub-pc/install_devices seen"));
+  EXPECT_EQ(dc.owners["grub-pc/install_devices"], std::set<std::string>{"grub-pc"});
+  EXPECT_TRUE(log.contains("grub-pc/install_devices holds an earlier answer ('/dev/vda')")) << log.text();
+  // The missing ones are created.
+  EXPECT_EQ(dc.db["grub-pc/install_devices_empty"], "true");
+  ASSERT_TRUE(purge_sckl(s, &dc).ok());
+  EXPECT_EQ(dc.db["grub-pc/install_devices"], "/dev/vda");
+  EXPECT_EQ(dc.db["grub2/linux_cmdline"], "console=ttyS0");
+  EXPECT_FALSE(dc.db.count("grub-pc/install_devices_empty"));
+  EXPECT_FALSE(dc.db.count("grub2/linux_cmdline_default"));
+}
+
+TEST(GrubPresets, AGrubPcInstalledAnywayKeepsItsAnswersAfterPurge) {
+  FakeSystem s = provider_booted_server();
+  testing::FakeDebconf dc;
+  ASSERT_TRUE(configure_sckl(s, InstallTarget::RunningServer, &dc).ok());
+  // grub-pc came with dpkg -i: its templates made it an owner of each question.
+  for (const auto& p : kGrubPresets) dc.owners[p.question].insert("grub-pc");
+  dc.db["grub2/linux_cmdline"] = "console=ttyS0";  // the admin's later choice
+  ASSERT_TRUE(configure_sckl(s, InstallTarget::RunningServer, &dc).ok());
+  EXPECT_EQ(dc.db["grub2/linux_cmdline"], "console=ttyS0");
+  ASSERT_TRUE(purge_sckl(s, &dc).ok());
+  for (const auto& p : kGrubPresets) {
+    ASSERT_TRUE(dc.db.count(p.question)) << p.question;
+    EXPECT_EQ(dc.owners[p.question], std::set<std::string>{"grub-pc"}) << p.question;
+  }
+  EXPECT_EQ(dc.db["grub-pc/install_devices_empty"], "true");
+  EXPECT_EQ(dc.db["grub2/linux_cmdline"], "console=ttyS0");
+}
+
+TEST(GrubPresets, WithoutDebconfNothingIsPresetAndPurgeSaysWhatStays) {
+  FakeSystem s = provider_booted_server();
+  testing::FakeDebconf dc;
+  ASSERT_TRUE(configure_sckl(s, InstallTarget::RunningServer, &dc).ok());
+  LogCapture log;
+  ASSERT_TRUE(purge_sckl(s).ok());
+  EXPECT_TRUE(log.contains("keeps sckl's preset")) << log.text();
+}
+
+// Every debconf call of configure fails in turn: the run reports it, a
+// re-run ends with what a clean run gives, and purge leaves debconf as it
+// was. Then every call of purge fails in turn, and a re-run still cleans up.
+TEST(GrubPresets, FailingEveryDebconfCallInTurnThenRerunConvergesAndPurgeCleans) {
+  const FakeSystem pristine = provider_booted_server();
+  testing::FakeDebconf initial;
+  initial.db[kLoadKexecQuestion] = "true";
+  FakeSystem clean_fs = pristine;
+  testing::FakeDebconf clean = initial;
+  ASSERT_TRUE(configure_sckl(clean_fs, InstallTarget::RunningServer, &clean).ok());
+  int cases = 0;
+  for (int n = 1;; ++n) {
+    FakeSystem s = pristine;
+    testing::FakeDebconf dc = initial;
+    dc.fail_at = n;
+    Status st = configure_sckl(s, InstallTarget::RunningServer, &dc);
+    if (!dc.fault_hit) {
+      ASSERT_TRUE(st.ok());
+      break;
+    }
+    ++cases;
+    ASSERT_FALSE(st.ok()) << "debconf call " << n << " failed but configure reported success";
+    dc.fail_at = 0;
+    ASSERT_TRUE(configure_sckl(s, InstallTarget::RunningServer, &dc).ok()) << "re-run after call " << n;
+    EXPECT_TRUE(state_of(dc) == state_of(clean)) << "debconf differs after the re-run of call " << n;
+    expect_same_tree(clean_fs, s, "after the re-run of debconf call " + std::to_string(n));
+    ASSERT_TRUE(purge_sckl(s, &dc).ok());
+    EXPECT_TRUE(state_of(dc) == state_of(initial)) << "debconf not as before after purge, call " << n;
+    expect_same_tree(pristine, s, "after purge, debconf call " + std::to_string(n));
+  }
+  int purge_cases = 0;
+  for (int n = 1;; ++n) {
+    FakeSystem s = clean_fs;
+    testing::FakeDebconf dc = clean;
+    dc.calls = 0;
+    dc.fail_at = n;
+    Status st = purge_sckl(s, &dc);
+    if (!dc.fault_hit) {
+      ASSERT_TRUE(st.ok());
+      break;
+    }
+    ++purge_cases;
+    EXPECT_FALSE(st.ok()) << "purge, debconf call " << n;
+    dc.fail_at = 0;
+    ASSERT_TRUE(purge_sckl(s, &dc).ok()) << "purge re-run after debconf call " << n;
+    EXPECT_TRUE(state_of(dc) == state_of(initial)) << "purge, debconf call " << n;
+    expect_same_tree(pristine, s, "after the purge re-run, debconf call " + std::to_string(n));
+  }
+  EXPECT_GE(cases, 4 * static_cast<int>(std::size(kGrubPresets)));
+  EXPECT_GE(purge_cases, static_cast<int>(std::size(kGrubPresets)));
+  std::printf("figure: debconf fault cases run: configure %d, purge %d\n", cases, purge_cases);
+}
+
+// The same with every System call failing in turn while debconf is
+// connected: the manifest writes around each preset are among them.
+TEST(GrubPresets, FailingEverySystemCallInTurnWithDebconfConvergesAndPurgeCleans) {
+  const FakeSystem pristine = provider_booted_server();
+  const testing::FakeDebconf initial;
+  FakeSystem clean_fs = pristine;
+  testing::FakeDebconf clean = initial;
+  ASSERT_TRUE(configure_sckl(clean_fs, InstallTarget::RunningServer, &clean).ok());
+  int cases = 0;
+  for (int n = 1;; ++n) {
+    FakeSystem s = pristine;
+    testing::FakeDebconf dc = initial;
+    s.fail_call(n, EIO);
+    Status st = configure_sckl(s, InstallTarget::RunningServer, &dc);
+    if (!s.fault_hit()) {
+      ASSERT_TRUE(st.ok());
+      break;
+    }
+    ++cases;
+    ASSERT_FALSE(st.ok()) << "call " << n;
+    ASSERT_TRUE(configure_sckl(s, InstallTarget::RunningServer, &dc).ok()) << "re-run after call " << n;
+    EXPECT_TRUE(state_of(dc) == state_of(clean)) << "debconf differs after the re-run of call " << n;
+    ASSERT_TRUE(purge_sckl(s, &dc).ok());
+    EXPECT_TRUE(state_of(dc) == state_of(initial)) << "debconf not as before after purge, call " << n;
+    expect_same_tree(pristine, s, "after purge, call " + std::to_string(n));
+  }
+  EXPECT_GT(cases, 50);
+  std::printf("figure: postinst configure with debconf, fault cases run: %d\n", cases);
+}
+
+}  // namespace
+}  // namespace sckl
