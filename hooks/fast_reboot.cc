@@ -5,9 +5,6 @@
 //                            run by systemd-shutdown (halt|poweroff|reboot|kexec)
 // Exit 0 when there was nothing to do, 1 when a step failed (the reboot then
 // goes through the hypervisor), 2 on wrong usage.
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <cstdlib>
 #include <string>
 
@@ -23,16 +20,7 @@ int main(int argc, char** argv) {
   }
   // ExecStop's messages go to the journal; in systemd-shutdown journald is
   // gone and the kernel log (the console) is the only place left.
-  int kmsg = action == "load" ? -1 : ::open("/dev/kmsg", O_WRONLY | O_CLOEXEC | O_NOCTTY);
-  if (kmsg >= 0) {
-    sckl::set_log_sink([kmsg](sckl::LogLevel level, const std::string& m) {
-      const char* prio = level == sckl::LogLevel::Error ? "<3>" : level == sckl::LogLevel::Warning ? "<4>" : "<6>";
-      std::string line = std::string(prio) + "sckl: " + m + "\n";
-      if (::write(kmsg, line.data(), line.size()) < 0) {
-        // Nowhere else to say it this late.
-      }
-    });
-  }
+  if (action != "load") sckl::log_to_kernel_log();
   ::setenv("PATH", "/usr/sbin:/usr/bin:/sbin:/bin", 0);
   sckl::RealSystem sys("/");
   sckl::Status st = action == "load" ? sckl::fast_reboot_load(sys) : sckl::fast_reboot_exec(sys, action);

@@ -1,5 +1,8 @@
 #include "log.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -121,6 +124,19 @@ void log(LogLevel level, const std::string& raw) {
   std::string line = prefix(level) + message + "\n";
   std::fwrite(line.data(), 1, line.size(), stderr);
   std::fflush(stderr);
+}
+
+bool log_to_kernel_log() {
+  int kmsg = ::open("/dev/kmsg", O_WRONLY | O_CLOEXEC | O_NOCTTY);
+  if (kmsg < 0) return false;
+  set_log_sink([kmsg](LogLevel level, const std::string& m) {
+    const char* prio = level == LogLevel::Error ? "<3>" : level == LogLevel::Warning ? "<4>" : "<6>";
+    std::string line = std::string(prio) + "sckl: " + m + "\n";
+    if (::write(kmsg, line.data(), line.size()) < 0) {
+      // The kernel log was the last place to say it.
+    }
+  });
+  return true;
 }
 
 }  // namespace sckl

@@ -15,6 +15,11 @@ using LogSink = std::function<void(LogLevel, const std::string&)>;
 
 // Replaces the sink; returns the previous one. An empty sink restores stderr.
 LogSink set_log_sink(LogSink sink);
+// Sends messages to the kernel log (/dev/kmsg, "sckl: " prefix, kernel
+// priorities) for programs that run where neither stderr nor the journal is
+// read: the generator (before journald) and the system-shutdown hook (after
+// it). Returns false, leaving the sink alone, when /dev/kmsg cannot be opened.
+bool log_to_kernel_log();
 // Messages below this level are dropped (default Info; SCKL_DEBUG=1 -> Debug).
 void set_log_threshold(LogLevel level);
 
