@@ -80,4 +80,11 @@ class FakeSystem : public System {
   bool fault_hit_ = false;
 };
 
+// The start of an x86 bzImage as preflight recognises it ("HdrS" at 0x202).
+inline std::string fake_bzimage() {
+  std::string head(0x400, '\0');
+  head.replace(0x202, 4, "HdrS");
+  return head;
+}
+
 }  // namespace sckl::testing

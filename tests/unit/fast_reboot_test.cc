@@ -18,12 +18,6 @@ constexpr const char* kProviderLine = "root=/dev/vda console=ttyS0 BOOT_IMAGE=/p
 constexpr const char* kTargetLine = "root=/dev/vda console=ttyS0 panic=10 sckl.boot=1";
 constexpr const char* kRebootJobs = "  93 reboot.target  start waiting\n 101 systemd-reboot.service start waiting\n";
 
-std::string bzimage() {
-  std::string head(0x400, '\0');
-  head.replace(0x202, 4, "HdrS");
-  return head;
-}
-
 // A target boot (sckl.boot=1) of 6.1.0-56-amd64, confirmed good, during a
 // shutdown: `jobs` is what systemctl list-jobs answers.
 struct Target {
@@ -60,7 +54,7 @@ struct Target {
     };
   }
   void add_kernel(const std::string& v) {
-    s.put_file("/boot/vmlinuz-" + v, bzimage());
+    s.put_file("/boot/vmlinuz-" + v, testing::fake_bzimage());
     s.put_file("/boot/initrd.img-" + v, "initrd");
     s.put_dir("/lib/modules/" + v);
   }

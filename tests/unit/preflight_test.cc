@@ -7,18 +7,12 @@
 namespace sckl {
 namespace {
 
-std::string bzimage() {
-  std::string head(0x400, '\0');
-  head.replace(0x202, 4, "HdrS");
-  return head;
-}
-
 PreflightFacts good_facts() {
   PreflightFacts f;
   f.kexec_load_disabled = "0\n";
   f.kexec_supported = true;
   f.lockdown = "[none] integrity confidentiality";
-  f.image_head = bzimage();
+  f.image_head = testing::fake_bzimage();
   f.image_size = 8 << 20;
   f.initrd_present = true;
   f.initrd_size = 30 << 20;
@@ -90,7 +84,7 @@ TEST(Preflight, GathersFromProcSysAndBoot) {
   s.put_file("/proc/sys/kernel/kexec_load_disabled", "0\n");
   s.put_file("/sys/kernel/kexec_loaded", "0\n");
   s.put_file("/proc/meminfo", "MemTotal:        1000000 kB\nMemAvailable:     800000 kB\n");
-  s.put_file("/boot/vmlinuz-6.1.0-56-amd64", bzimage());
+  s.put_file("/boot/vmlinuz-6.1.0-56-amd64", testing::fake_bzimage());
   s.put_file("/boot/initrd.img-6.1.0-56-amd64", "initrd-bytes");
   s.put_file("/var/lib/initramfs-tools/6.1.0-56-amd64", "sha1");
   s.put_dir("/lib/modules/6.1.0-56-amd64");

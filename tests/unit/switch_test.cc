@@ -14,12 +14,6 @@ namespace {
 
 using testing::FakeSystem;
 
-std::string bzimage() {
-  std::string head(0x400, '\0');
-  head.replace(0x202, 4, "HdrS");
-  return head;
-}
-
 struct Machine {
   FakeSystem s;
   int kexec_load_exit = 0;
@@ -53,7 +47,7 @@ struct Machine {
     };
   }
   void add_kernel(const std::string& v) {
-    s.put_file("/boot/vmlinuz-" + v, bzimage());
+    s.put_file("/boot/vmlinuz-" + v, testing::fake_bzimage());
     s.put_file("/boot/initrd.img-" + v, "initrd");
     s.put_file("/var/lib/initramfs-tools/" + v, "sha");
     s.put_dir("/lib/modules/" + v);
