@@ -2,10 +2,13 @@
 
 #include "text.h"
 
+#include <signal.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/process.hpp>
+#include <boost/process/extend.hpp>
 #include <algorithm>
 #include <boost/asio/read.hpp>
 #include <thread>
@@ -25,6 +28,25 @@ std::string describe_command(const std::vector<std::string>& argv) {
 
 namespace {
 
+// Starts the child in a process group of its own (setpgid in the child
+// before exec, and in the parent too so that neither order races): on a
+// timeout the whole group is killed, so that what the child started
+// (update-initramfs' helpers, a hung kexec's children) does not live on
+// holding sckl's lock or the boot.
+struct OwnProcessGroup : bp::extend::handler {
+  template <class Executor>
+  void on_exec_setup(Executor&) const {
+    ::setpgid(0, 0);
+  }
+};
+
+// SIGKILL to the child's whole process group, then reap the child.
+void kill_group(bp::child& child) {
+  const pid_t pid = child.id();
+  if (pid > 0 && ::kill(-pid, SIGKILL) != 0) ::kill(pid, SIGKILL);
+  std::error_code ec;
+  child.wait(ec);
+}
 
 }  // namespace
 
@@ -58,8 +80,10 @@ Result<ProcessResult> run_process(const Command& command) {
   // The io_context is not handed to the child: that would add a SIGCHLD
   // watcher that keeps the loop busy until the time is up.
   bp::child child(exe, bp::args(args), bp::std_in < bp::null, bp::std_out > out_pipe, bp::std_err > err_pipe, env,
-                  ec);
+                  OwnProcessGroup{}, ec);
   if (ec) return Error{"cannot run '" + shown + "': " + ec.message(), ec.value(), {}};
+  // EACCES once the child has exec'd (it did setpgid itself): fine.
+  ::setpgid(child.id(), child.id());
 
   std::string out_buf, err_buf;
   int open_pipes = 2;
@@ -84,10 +108,10 @@ Result<ProcessResult> run_process(const Command& command) {
     if (ec) return Error{"cannot wait for '" + shown + "': " + ec.message(), ec.value(), {}};
   }
   if (!finished) {
-    child.terminate(ec);
+    kill_group(child);
     return Error{"'" + shown + "' did not finish within " +
                      std::to_string(std::chrono::duration_cast<std::chrono::seconds>(command.timeout).count()) +
-                     " s and was stopped",
+                     " s and was killed with its process group",
                  ETIMEDOUT, {}};
   }
   ProcessResult r;

@@ -1,5 +1,6 @@
 // RealSystem against a temporary directory standing for the target root.
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -10,6 +11,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "system.h"
 
@@ -327,6 +329,36 @@ TEST(RealSystemRun, TimeoutStopsTheChildAndSaysSo) {
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.error().message.find("did not finish"), std::string::npos);
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
+}
+
+// A child that runs out of time goes with what it started: a grandchild
+// left alive would hold sckl's lock (update-initramfs' helpers) or the boot.
+TEST(RealSystemRun, TimeoutKillsTheChildsWholeProcessGroup) {
+  char dir[] = "/tmp/sckl-pgroup.XXXXXX";
+  ASSERT_NE(::mkdtemp(dir), nullptr);
+  const std::string pidfile = std::string(dir) + "/grandchild";
+  RealSystem sys;
+  // The grandchild keeps no pipe open: only its process group ties it to
+  // the child.
+  auto r = sys.run(Command{{"sh", "-c", "sleep 300 >/dev/null 2>&1 & echo $! > " + pidfile + "; wait"},
+                           std::chrono::milliseconds(500), {}});
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("process group"), std::string::npos) << r.error().message;
+  std::ifstream in(pidfile);
+  pid_t grandchild = 0;
+  in >> grandchild;
+  ASSERT_GT(grandchild, 1) << "the fake child did not start its grandchild";
+  // Killed at once; reaping by init may take a moment (a zombie is gone too).
+  bool gone = false;
+  for (int i = 0; i < 100 && !gone; ++i) {
+    std::ifstream stat("/proc/" + std::to_string(grandchild) + "/stat");
+    std::string pid, comm, state;
+    gone = !(stat >> pid >> comm >> state) || state == "Z";
+    if (!gone) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  if (!gone) ::kill(grandchild, SIGKILL);
+  EXPECT_TRUE(gone) << "grandchild " << grandchild << " outlived its timed-out parent";
+  std::filesystem::remove_all(dir);
 }
 
 TEST(RealSystemRun, MissingProgramIsNamed) {
