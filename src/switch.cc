@@ -63,6 +63,12 @@ Status say_loudly(System& sys, const std::string& reason) {
                         0644);
 }
 
+// / back to read-write after a switch that did not happen, when it was so.
+void restore_rw(System& sys, bool was_rw) {
+  if (!was_rw) return;
+  if (auto back = remount_root(sys, "rw"); !back.ok()) log_warning(back.error().describe());
+}
+
 }  // namespace
 
 Result<BootState> load_boot_state(System& sys) {
@@ -264,6 +270,32 @@ Status manual_switch(System& sys) {
   return {};
 }
 
+namespace {
+
+// The switch gives up after the target was loaded (and maybe recorded): no
+// attempt counts without a kexec -e, and no kernel stays loaded (a later
+// `systemctl kexec` or reboot would run it). Says why, loudly; returns the
+// reason as the error.
+Status abandon_switch(System& sys, const SwitchView& view, const std::string& why) {
+  std::string what = why;
+  auto now = load_boot_state(sys);
+  // The previous record back, when the attempt's was written (or may have
+  // been: an unreadable record is rewritten too).
+  if (!now.ok() || !(now.value() == view.state)) {
+    if (Status undo = store_boot_state(sys, view.state); !undo.ok())
+      what += "; the attempt stays counted (" + undo.error().describe() + "): 'sckl retry' forgets it";
+  }
+  Command unload({"kexec", "-u"}, std::chrono::seconds(30));
+  auto u = sys.run(unload);
+  if (!u.ok() || u.value().exit_code != 0)
+    what += "; the loaded kernel could not be unloaded (" +
+            (u.ok() ? command_failed(unload, u.value()) : u.error()).describe() + "): run 'kexec -u'";
+  SCKL_TRY(say_loudly(sys, "not switching: " + what));
+  return Error{"not switching: " + what, 0, {}};
+}
+
+}  // namespace
+
 Status early_switch(System& sys) {
   auto ran = path_exists(sys, paths::kSwitchRan);
   if (!ran.ok()) return ran.error();
@@ -316,26 +348,36 @@ Status early_switch(System& sys) {
   if (loaded.value().exit_code != 0)
     return say_loudly(sys, "not switching: " + command_failed(load, loaded.value()).describe());
 
-  SCKL_TRY(store_boot_state(sys, d.next_state, view.cmdline));
+  // From here the target is loaded and, once recorded, counted. The record
+  // must be on disk before kexec -e (a power cut or a target that hangs
+  // must still count: tests/vm/powerloss), so it comes first; every way out
+  // that does not reach kexec -e takes it back and unloads the kernel.
+  if (Status recorded = store_boot_state(sys, d.next_state, view.cmdline); !recorded.ok())
+    return abandon_switch(sys, view, "cannot record the attempt: " + recorded.error().describe());
   log_info(d.reason);
 
   // Leave the root file system clean: read-only and synced.
   auto ro = root_read_only(sys);
   const bool was_rw = ro.ok() && !ro.value();
-  if (was_rw) SCKL_TRY(remount_root(sys, "ro"));
+  if (was_rw) {
+    if (Status st = remount_root(sys, "ro"); !st.ok())
+      return abandon_switch(sys, view, "cannot make / read-only before the switch: " + st.error().describe());
+  }
+  // remount ro has flushed /; this is for the other file systems: one whose
+  // writes fail must not lose them to the switch.
   Command sync({"sync"}, std::chrono::seconds(60));
-  // remount ro has flushed /; this is for other file systems.
-  if (auto synced = sys.run(sync); !synced.ok() || synced.value().exit_code != 0)
-    log_warning("sync before the switch failed; going on (the root file system is read-only)");
+  auto synced = sys.run(sync);
+  if (!synced.ok() || synced.value().exit_code != 0) {
+    restore_rw(sys, was_rw);
+    return abandon_switch(sys, view, "sync before the switch failed: " +
+                                         (synced.ok() ? command_failed(sync, synced.value()) : synced.error()).describe());
+  }
   Command exec({"kexec", "-e"}, std::chrono::seconds(60));
   auto executed = sys.run(exec);
   // Only a failed kexec -e comes back.
-  if (was_rw) {
-    if (auto back = remount_root(sys, "rw"); !back.ok()) log_warning(back.error().describe());
-  }
+  restore_rw(sys, was_rw);
   Error failed = executed.ok() ? command_failed(exec, executed.value()) : executed.error();
-  SCKL_TRY(say_loudly(sys, "the switch into " + view.target.version + " failed: " + failed.describe()));
-  return failed;
+  return abandon_switch(sys, view, "the switch into " + view.target.version + " failed: " + failed.describe());
 }
 
 }  // namespace sckl

@@ -144,6 +144,12 @@ Result<std::string> RealSystem::read_link(const std::string& path) {
   return buf;
 }
 
+Result<FileId> RealSystem::file_id(const std::string& path) {
+  struct ::stat st {};
+  if (::stat(host_path(path).c_str(), &st) != 0) return system_error("cannot examine " + display(path), errno);
+  return FileId{static_cast<unsigned long long>(st.st_dev), static_cast<unsigned long long>(st.st_ino)};
+}
+
 Result<std::vector<std::string>> RealSystem::list_dir(const std::string& path) {
   int fd = open_in_root(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) return system_error("cannot list " + display(path), errno);

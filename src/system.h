@@ -26,6 +26,14 @@ struct FileInfo {
   unsigned long long size = 0;  // bytes, for regular files
 };
 
+// Which file system object a path names (st_dev, st_ino): two paths name the
+// same object exactly when their ids are equal.
+struct FileId {
+  unsigned long long dev = 0;
+  unsigned long long ino = 0;
+  bool operator==(const FileId&) const = default;
+};
+
 struct Command {
   Command() = default;
   Command(std::vector<std::string> args, std::chrono::milliseconds limit = std::chrono::seconds(60),
@@ -63,6 +71,10 @@ class System {
   // lstat(): Missing when the path does not exist; errors only for other failures.
   virtual Result<FileInfo> stat(const std::string& path) = 0;
   virtual Result<std::string> read_link(const std::string& path) = 0;
+  // stat() following symlinks, the kernel's magic links in /proc too
+  // (/proc/1/root is PID 1's root directory): metadata only, so a link that
+  // leads out of another root reads nothing there. ENOENT is an error here.
+  virtual Result<FileId> file_id(const std::string& path) = 0;
   // Names in a directory, sorted, without "." and "..".
   virtual Result<std::vector<std::string>> list_dir(const std::string& path) = 0;
 
@@ -128,6 +140,7 @@ class RealSystem : public System {
   Result<std::string> read_file(const std::string& path) override;
   Result<FileInfo> stat(const std::string& path) override;
   Result<std::string> read_link(const std::string& path) override;
+  Result<FileId> file_id(const std::string& path) override;
   Result<std::vector<std::string>> list_dir(const std::string& path) override;
   Status write_file(const std::string& path, const std::string& content, mode_t mode) override;
   Status remove_file(const std::string& path) override;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdint>
 
 namespace sckl::testing {
 
@@ -77,6 +78,14 @@ Result<std::string> FakeSystem::read_link(const std::string& path) {
   if (it == nodes.end()) return system_error("cannot read the link " + path, ENOENT);
   if (it->second.kind != FileKind::Symlink) return system_error("cannot read the link " + path, EINVAL);
   return it->second.data;
+}
+
+Result<FileId> FakeSystem::file_id(const std::string& path) {
+  if (auto e = tick("file id " + path)) return *e;
+  auto* n = resolve(path);
+  if (!n) return system_error("cannot examine " + path, ENOENT);
+  // A node's address is unique and stable while it exists: a fine inode.
+  return FileId{1, static_cast<unsigned long long>(reinterpret_cast<std::uintptr_t>(n))};
 }
 
 Result<std::vector<std::string>> FakeSystem::list_dir(const std::string& path) {

@@ -6,6 +6,8 @@
 
 #include <functional>
 #include <map>
+#include <new>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -40,6 +42,10 @@ class FakeSystem : public System {
   Result<std::string> read_file(const std::string& path) override;
   Result<FileInfo> stat(const std::string& path) override;
   Result<std::string> read_link(const std::string& path) override;
+  // The id of the node a path resolves to (symlinks followed): two paths
+  // that lead to the same node have the same id. put_link("/proc/1/root",
+  // "/") makes PID 1's root ours; a link elsewhere makes it another.
+  Result<FileId> file_id(const std::string& path) override;
   Result<std::vector<std::string>> list_dir(const std::string& path) override;
   Status write_file(const std::string& path, const std::string& content, mode_t mode) override;
   Status remove_file(const std::string& path) override;
@@ -78,6 +84,20 @@ class FakeSystem : public System {
   int fail_at_ = 0;
   int fail_errno_ = 0;
   bool fault_hit_ = false;
+};
+
+// A System that throws from its reads: what a std::bad_alloc or a library
+// throw deep inside looks like to a program's main (main_guard.h).
+class ThrowingSystem : public FakeSystem {
+ public:
+  Result<std::string> read_file(const std::string&) override { throw std::runtime_error("injected throw"); }
+  Result<FileInfo> stat(const std::string&) override { throw std::bad_alloc(); }
+  Result<FileId> file_id(const std::string&) override { throw std::runtime_error("injected throw"); }
+  Result<std::string> read_link(const std::string&) override { throw std::runtime_error("injected throw"); }
+  Result<std::unique_ptr<HeldLock>> lock_file(const std::string&, std::chrono::milliseconds,
+                                              const std::string&) override {
+    throw std::runtime_error("injected throw");
+  }
 };
 
 // The start of an x86 bzImage as preflight recognises it ("HdrS" at 0x202).

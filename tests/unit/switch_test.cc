@@ -5,19 +5,30 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <functional>
+
 #include "arm.h"
 #include "fake_system.h"
 #include "paths.h"
+#include "time_budget.h"
 
 namespace sckl {
 namespace {
 
 using testing::FakeSystem;
 
+// What a real kexec -e does to the generator: it never returns. The fake
+// throws this instead, so that nothing after it runs (boot() catches it).
+struct KexecExecuted {};
+
 struct Machine {
   FakeSystem s;
   int kexec_load_exit = 0;
+  // A kexec -e that returns (fails) instead of executing the target.
+  bool exec_returns = false;
   std::vector<std::string> mounts;
+  std::string state_at_exec;  // boot-state's content when kexec -e ran
 
   Machine() {
     s.put_file("/proc/cmdline", "root=/dev/vda console=ttyS0\n");
@@ -40,11 +51,25 @@ struct Machine {
         return ProcessResult{0, "", ""};
       }
       if (c.argv[0] == "kexec" && c.argv[1] == "-l") return ProcessResult{kexec_load_exit, "", "kexec: load failed"};
-      // A real kexec -e never returns; the fake "fails" so that the test goes on.
-      if (c.argv[0] == "kexec" && c.argv[1] == "-e") return ProcessResult{1, "", "kexec: exec failed"};
+      if (c.argv[0] == "kexec" && c.argv[1] == "-e") {
+        state_at_exec = s.content(paths::kBootState);
+        if (exec_returns) return ProcessResult{1, "", "kexec: exec failed"};
+        throw KexecExecuted{};
+      }
+      if (c.argv[0] == "kexec" && c.argv[1] == "-u") return ProcessResult{0, "", ""};
       if (c.argv[0] == "sync") return ProcessResult{0, "", ""};
       return ProcessResult{127, "", "not found"};
     };
+  }
+  // One provider boot's generator run: true when it reached kexec -e and
+  // kexec executed the target (the run ends there, as on a real machine).
+  bool boot() {
+    try {
+      (void)early_switch(s);
+    } catch (const KexecExecuted&) {
+      return true;
+    }
+    return false;
   }
   void add_kernel(const std::string& v) {
     s.put_file("/boot/vmlinuz-" + v, testing::fake_bzimage());
@@ -82,7 +107,7 @@ struct Machine {
 TEST(EarlySwitch, LoadsRecordsAndExecutesTheNewestKernel) {
   Machine m;
   m.add_kernel("6.1.0-9-amd64");  // older by Debian order, newer by string order
-  (void)early_switch(m.s);        // "fails" only because the fake kexec -e returns
+  EXPECT_TRUE(m.boot());
   auto load = m.kexec_load_argv();
   ASSERT_FALSE(load.empty());
   EXPECT_EQ(load[3], "/boot/vmlinuz-6.1.0-56-amd64");
@@ -98,6 +123,7 @@ TEST(EarlySwitch, LoadsRecordsAndExecutesTheNewestKernel) {
 
 TEST(EarlySwitch, RootMountedReadWriteIsRemountedReadOnlyBeforeExec) {
   Machine m;
+  m.exec_returns = true;
   m.s.put_file("/proc/self/mountinfo", "22 1 254:0 / / rw,relatime - ext4 /dev/vda rw\n");
   auto st = early_switch(m.s);
   EXPECT_FALSE(st.ok());  // the fake exec returned
@@ -108,7 +134,7 @@ TEST(EarlySwitch, RootMountedReadWriteIsRemountedReadOnlyBeforeExec) {
 
 TEST(EarlySwitch, OncePerBootSoADaemonReloadNeverSwitches) {
   Machine m;
-  (void)early_switch(m.s);
+  m.boot();
   m.s.commands_run.clear();
   ASSERT_TRUE(early_switch(m.s).ok());
   EXPECT_TRUE(m.s.commands_run.empty());
@@ -141,9 +167,9 @@ TEST(EarlySwitch, LoopGuardOnTheTarget) {
 
 TEST(EarlySwitch, UnconfirmedTargetIsTriedTwiceThenTheProviderStaysAndSaysSo) {
   Machine m;
-  (void)early_switch(m.s);
+  m.boot();
   m.reboot();
-  (void)early_switch(m.s);
+  m.boot();
   EXPECT_EQ(m.state().attempts, 2);
   m.reboot();
   ASSERT_TRUE(early_switch(m.s).ok());
@@ -153,7 +179,7 @@ TEST(EarlySwitch, UnconfirmedTargetIsTriedTwiceThenTheProviderStaysAndSaysSo) {
   // A newer kernel lands: counting starts again.
   m.add_kernel("6.1.0-57-amd64");
   m.reboot();
-  (void)early_switch(m.s);
+  m.boot();
   EXPECT_EQ(m.state(), (BootState{"6.1.0-57-amd64", 1, BootResult::Indeterminate}));
 }
 
@@ -246,7 +272,7 @@ TEST(EarlySwitch, ExtraWordsAndClassicNicNamesReachTheCommandLine) {
   Machine m;
   m.s.put_file(paths::kConfigFile, "extra_cmdline = quiet mitigations=auto\nnic_names = classic\n");
   m.s.put_file("/proc/cmdline", "BOOT_IMAGE=/provider root=/dev/vda initrd=/p.img\n");
-  (void)early_switch(m.s);
+  m.boot();
   auto load = m.kexec_load_argv();
   ASSERT_FALSE(load.empty());
   EXPECT_EQ(load[5], "--command-line=root=/dev/vda quiet mitigations=auto net.ifnames=0 panic=10 sckl.boot=1");
@@ -279,12 +305,12 @@ TEST(EarlySwitch, TakesTheStateLockOnceAndHoldsItThroughTheSwitch) {
     if (c.argv[0] == "kexec" && c.argv[1] == "-e") held_at_exec = m.s.locks_held == 1;
     return inner(c);
   };
-  (void)early_switch(m.s);
+  m.boot();
   EXPECT_TRUE(m.executed());
   EXPECT_TRUE(held_at_exec);
   EXPECT_EQ(m.s.locks_taken, 1);
   EXPECT_EQ(m.s.max_locks_held, 1);
-  EXPECT_EQ(m.s.locks_held, 0);  // released when the (failed) switch returns
+  EXPECT_EQ(m.s.locks_held, 0);  // released when the run ends
 }
 
 // A daemon-reload run by a maintainer script that holds the lock must not
@@ -303,19 +329,175 @@ TEST(EarlySwitch, FailingEveryCallInTurnStillConverges) {
   for (int n = 1;; ++n) {
     Machine m;
     m.s.fail_call(n, EIO);
-    (void)early_switch(m.s);
+    m.boot();
     if (!m.s.fault_hit()) break;
     ++cases;
     auto st = load_boot_state(m.s);
     ASSERT_TRUE(st.ok()) << "torn boot-state after call " << n;
     for (int boot = 0; boot < 4; ++boot) {
       m.reboot();
-      (void)early_switch(m.s);
+      m.boot();
     }
     EXPECT_EQ(m.state().result, BootResult::Bad) << "call " << n;
   }
   EXPECT_GT(cases, 20);
   std::printf("figure: early switch fault cases run: %d\n", cases);
+}
+
+}  // namespace
+}  // namespace sckl
+
+namespace sckl {
+namespace {
+
+// Every way the switch can fail after the attempt was recorded and before
+// kexec -e: the attempt is taken back, the loaded kernel unloaded, and the
+// reason said where the admin looks.
+struct LateFailure {
+  const char* what;
+  std::function<void(Machine&)> arrange;
+  const char* said;  // part of the reason in /run/sckl/decision
+};
+
+TEST(EarlySwitch, NoAttemptCountsWithoutAKexecAndNoKernelStaysLoaded) {
+  const std::vector<LateFailure> cases = {
+      {"remount ro fails",
+       [](Machine& m) {
+         m.s.put_file("/proc/self/mountinfo", "22 1 254:0 / / rw,relatime - ext4 /dev/vda rw\n");
+         auto inner = m.s.runner;
+         m.s.runner = [inner](const Command& c) -> Result<ProcessResult> {
+           if (c.argv[0] == "mount" && c.argv[2] == "remount,ro") return ProcessResult{32, "", "mount: / is busy"};
+           return inner(c);
+         };
+       },
+       "cannot make / read-only"},
+      {"sync fails",
+       [](Machine& m) {
+         auto inner = m.s.runner;
+         m.s.runner = [inner](const Command& c) -> Result<ProcessResult> {
+           if (c.argv[0] == "sync") return ProcessResult{1, "", "sync: error syncing '/srv': Input/output error"};
+           return inner(c);
+         };
+       },
+       "sync before the switch failed"},
+      {"sync is killed",
+       [](Machine& m) {
+         auto inner = m.s.runner;
+         m.s.runner = [inner](const Command& c) -> Result<ProcessResult> {
+           if (c.argv[0] == "sync") return Error{"'sync' did not finish within 2 s", ETIMEDOUT, {}};
+           return inner(c);
+         };
+       },
+       "did not finish"},
+      {"kexec -e returns", [](Machine& m) { m.exec_returns = true; }, "failed"},
+      {"remount rw for the record fails",
+       [](Machine& m) {
+         auto inner = m.s.runner;
+         m.s.runner = [inner](const Command& c) -> Result<ProcessResult> {
+           if (c.argv[0] == "mount" && c.argv[2] == "remount,rw") return ProcessResult{32, "", "mount: denied"};
+           return inner(c);
+         };
+       },
+       "cannot record the attempt"},
+  };
+  for (const auto& c : cases) {
+    Machine m;
+    // A count from an earlier boot: it must come back exactly.
+    const BootState before{"6.1.0-56-amd64", 1, BootResult::Indeterminate};
+    ASSERT_TRUE(store_boot_state(m.s, before).ok());
+    m.mounts.clear();
+    c.arrange(m);
+    EXPECT_FALSE(m.boot()) << c.what;
+    EXPECT_EQ(m.state(), before) << c.what;
+    EXPECT_FALSE(m.kexec_load_argv().empty()) << c.what;
+    EXPECT_EQ(m.s.commands_run.back(), (std::vector<std::string>{"kexec", "-u"})) << c.what;
+    const std::string decision = m.s.content(paths::kDecision);
+    EXPECT_NE(decision.find(c.said), std::string::npos) << c.what << ": " << decision;
+    EXPECT_NE(m.s.content(paths::kMotd).find(c.said), std::string::npos) << c.what;
+  }
+}
+
+// When even taking the attempt back fails, the admin is told it still
+// counts and how to forget it.
+TEST(EarlySwitch, AnAttemptThatCannotBeTakenBackIsNamed) {
+  Machine m;
+  m.exec_returns = true;
+  int remounts_rw = 0;
+  auto inner = m.s.runner;
+  m.s.runner = [&, inner](const Command& c) -> Result<ProcessResult> {
+    // The first remount rw (for the record) works, the one to undo it not.
+    if (c.argv[0] == "mount" && c.argv[2] == "remount,rw" && ++remounts_rw > 1)
+      return ProcessResult{32, "", "mount: denied"};
+    return inner(c);
+  };
+  EXPECT_FALSE(m.boot());
+  EXPECT_EQ(m.state().attempts, 1);
+  const std::string decision = m.s.content(paths::kDecision);
+  EXPECT_NE(decision.find("the attempt stays counted"), std::string::npos) << decision;
+  EXPECT_NE(decision.find("sckl retry"), std::string::npos) << decision;
+}
+
+TEST(EarlySwitch, AKernelThatCannotBeUnloadedIsNamed) {
+  Machine m;
+  m.exec_returns = true;
+  auto inner = m.s.runner;
+  m.s.runner = [inner](const Command& c) -> Result<ProcessResult> {
+    if (c.argv[0] == "kexec" && c.argv[1] == "-u") return ProcessResult{1, "", "kexec: unload failed"};
+    return inner(c);
+  };
+  EXPECT_FALSE(m.boot());
+  EXPECT_NE(m.s.content(paths::kDecision).find("could not be unloaded"), std::string::npos);
+}
+
+// The generator's whole run fits in systemd's 90 s: with every child hung
+// until its (cut) timeout, the run still ends within the budget plus the
+// clean-up's grace.
+TEST(EarlySwitch, EveryChildHungTheRunStillFitsSystemdsGeneratorLimit) {
+  for (const char* hung : {"kexec -l", "mount", "sync", "kexec -e", "all"}) {
+    Machine m;
+    m.s.put_file("/proc/self/mountinfo", "22 1 254:0 / / rw,relatime - ext4 /dev/vda rw\n");
+    m.exec_returns = true;
+    auto now = std::chrono::steady_clock::time_point{};
+    std::chrono::milliseconds longest{0};
+    auto inner = m.s.runner;
+    const std::string which = hung;
+    m.s.runner = [&, inner, which](const Command& c) -> Result<ProcessResult> {
+      const std::string name = c.argv[0] == "kexec" ? "kexec " + c.argv[1] : c.argv[0];
+      longest = std::max(longest, c.timeout);
+      if (which == "all" || which == name) {
+        now += c.timeout;  // hangs until killed
+        return Error{"'" + name + "' did not finish", ETIMEDOUT, {}};
+      }
+      now += std::chrono::milliseconds(700);
+      return inner(c);
+    };
+    BudgetedSystem budgeted(m.s, kGeneratorBudget, [&] { return now; });
+    (void)early_switch(budgeted);
+    EXPECT_LE(longest, std::chrono::milliseconds(kGeneratorBudget)) << hung;
+    EXPECT_LT(now - std::chrono::steady_clock::time_point{}, std::chrono::seconds(75)) << hung;
+    EXPECT_EQ(m.state(), BootState{}) << hung;  // no kexec, no attempt
+  }
+}
+
+TEST(TimeBudget, ChildrenAreCutToWhatIsLeftButKeepAGraceForTheCleanUp) {
+  FakeSystem s;
+  auto now = std::chrono::steady_clock::time_point{};
+  std::vector<std::chrono::milliseconds> seen;
+  s.runner = [&](const Command& c) -> Result<ProcessResult> {
+    seen.push_back(c.timeout);
+    return ProcessResult{0, "", ""};
+  };
+  BudgetedSystem b(s, std::chrono::seconds(60), [&] { return now; });
+  (void)b.run(Command({"a"}, std::chrono::seconds(120)));
+  now += std::chrono::seconds(50);
+  (void)b.run(Command({"b"}, std::chrono::seconds(30)));
+  (void)b.run(Command({"c"}, std::chrono::seconds(5)));
+  now += std::chrono::seconds(30);
+  (void)b.run(Command({"d"}, std::chrono::seconds(30)));
+  (void)b.run(Command({"e"}, std::chrono::milliseconds(500)));
+  EXPECT_EQ(seen, (std::vector<std::chrono::milliseconds>{std::chrono::seconds(60), std::chrono::seconds(10),
+                                                           std::chrono::seconds(5), kBudgetGrace,
+                                                           std::chrono::milliseconds(500)}));
 }
 
 }  // namespace
