@@ -3,15 +3,18 @@
 //   sckl-fast-reboot load    ExecStop of sckl-fast-reboot.service
 //   sckl-fast-reboot ACTION  as /lib/systemd/system-shutdown/sckl-fast-reboot,
 //                            run by systemd-shutdown (halt|poweroff|reboot|kexec)
-// Exit 0 when there was nothing to do, 1 when a step failed (the reboot then
-// goes through the hypervisor), 2 on wrong usage.
+// Exit 0 when there was nothing to do, 1 when a step failed or threw (the
+// reboot then goes through the hypervisor), 2 on wrong usage.
 #include <cstdlib>
 #include <string>
 
 #include "fast_reboot.h"
 #include "log.h"
+#include "main_guard.h"
 
-int main(int argc, char** argv) {
+namespace {
+
+int fast_reboot_main(int argc, char** argv) {
   const std::string action = argc == 2 ? argv[1] : "";
   if (action != "load" && action != "halt" && action != "poweroff" && action != "reboot" && action != "kexec") {
     sckl::log_error("usage: sckl-fast-reboot load|halt|poweroff|reboot|kexec "
@@ -29,4 +32,11 @@ int main(int argc, char** argv) {
     return 1;
   }
   return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // A throw is a failed step: exit 1, the reboot goes through the hypervisor.
+  return sckl::guarded_main("sckl-fast-reboot", sckl::OnException::Fail, [&] { return fast_reboot_main(argc, argv); });
 }

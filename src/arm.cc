@@ -2,12 +2,17 @@
 
 #include "kernels.h"
 #include "log.h"
+#include "main_guard.h"
 #include "paths.h"
 #include "preflight.h"
 #include "process.h"
 #include "state_lock.h"
 
 namespace sckl {
+
+bool running_provider_kernel(const System& sys, const SwitchView& view) {
+  return !view.facts.marker_on_cmdline && sys.root() == "/";
+}
 
 Result<ArmReport> plan_arm(System& sys) {
   auto view = read_switch_view(sys);
@@ -31,15 +36,11 @@ Result<ArmReport> plan_arm(System& sys) {
       if (!facts.ok()) {
         r.problems.push_back(facts.error().describe());
       } else {
-        for (const auto& c : run_preflight(facts.value()))
-        if (!c.ok && !c.advisory && c.name != "kexec support" && c.name != "lockdown" && c.name != "kexec_load_disabled" &&
-            c.name != "memory")
-            r.problems.push_back(c.name + ": " + preflight_detail(c, v.target.version));
+        // The same decision as `sckl check` (preflight.h).
+        r.problems = next_boot_blockers(run_preflight(facts.value()), v.target.version, running_provider_kernel(sys, v));
       }
     }
   }
-  // Checks of the running kernel (kexec support, lockdown, memory) say
-  // nothing about the next provider boot; `sckl check` shows them.
   r.will_switch = d.do_switch && r.problems.empty();
   if (r.will_switch) r.summary = "the next boot on the provider's kernel switches into " + r.target;
   else if (!r.problems.empty()) r.summary = r.target + " is not ready to boot: " + r.problems.front();
@@ -70,10 +71,16 @@ Result<ArmReport> arm(System& sys) {
   return r;
 }
 
-int kernel_hook_main(KernelHook hook, int argc, char** argv) {
-  const char* name = hook == KernelHook::PostInst   ? "/etc/kernel/postinst.d/zz-sckl"
-                     : hook == KernelHook::PostRm   ? "/etc/kernel/postrm.d/zz-sckl"
-                                                    : "/etc/initramfs/post-update.d/sckl";
+namespace {
+
+const char* kernel_hook_name(KernelHook hook) {
+  return hook == KernelHook::PostInst   ? "/etc/kernel/postinst.d/zz-sckl"
+         : hook == KernelHook::PostRm   ? "/etc/kernel/postrm.d/zz-sckl"
+                                        : "/etc/initramfs/post-update.d/sckl";
+}
+
+int kernel_hook_run(KernelHook hook, int argc, char** argv, System* system) {
+  const char* name = kernel_hook_name(hook);
   // VERSION plus IMAGE (kernel hooks, optional) or INITRD (post-update).
   if (argc < 2 || argc > 3) {
     log_error(std::string(name) + ": usage: " + name + " VERSION " +
@@ -93,7 +100,12 @@ int kernel_hook_main(KernelHook hook, int argc, char** argv) {
   if (!is_valid_kernel_version(version))
     log_warning(std::string(name) + ": '" + version +
                 "' is not a kernel version sckl can switch into; re-arming for the installed kernels");
-  auto sys = RealSystem::from_environment();
+  std::unique_ptr<RealSystem> real;
+  if (!system) {
+    real = RealSystem::from_environment();
+    system = real.get();
+  }
+  System* sys = system;
   auto lock = lock_state(*sys, std::string(name) + " " + version);
   if (!lock.ok()) {
     log_warning(std::string(name) + " " + version + ": " + lock.error().describe());
@@ -106,6 +118,13 @@ int kernel_hook_main(KernelHook hook, int argc, char** argv) {
     log_warning("the kernel package is not affected; run 'sckl check' once the cause is fixed");
   }
   return 0;
+}
+
+}  // namespace
+
+int kernel_hook_main(KernelHook hook, int argc, char** argv, System* system) {
+  return guarded_main(kernel_hook_name(hook), OnException::WarnAndSucceed,
+                      [&] { return kernel_hook_run(hook, argc, argv, system); });
 }
 
 }  // namespace sckl

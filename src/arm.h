@@ -20,6 +20,12 @@ struct ArmReport {
   std::vector<std::string> problems;
 };
 
+// Whether the running kernel is the provider's kernel of this system, whose
+// preflight checks (kexec support, lockdown, memory...) then count for the
+// next provider boot: not on a boot sckl switched into, and not below
+// another root (an image being built: the kernel is the builder's).
+bool running_provider_kernel(const System& sys, const SwitchView& view);
+
 // Dry run of the next provider boot's decision (no state is written).
 Result<ArmReport> plan_arm(System& sys);
 
@@ -34,8 +40,10 @@ Result<ArmReport> arm(System& sys);
 // kernel package: problems (a version sckl cannot switch into, a damaged
 // file, the state lock busy for 60 s) are warnings and exit 0; only wrong
 // usage (no version, an option, too many arguments) exits 2. Runs under the
-// state lock (state_lock.h).
+// state lock (state_lock.h), behind the exception barrier (main_guard.h: a
+// throw is a warning and exit 0 too). `system` is for tests; nullptr means
+// the real system below $DPKG_ROOT.
 enum class KernelHook { PostInst, PostRm, InitramfsPostUpdate };
-int kernel_hook_main(KernelHook hook, int argc, char** argv);
+int kernel_hook_main(KernelHook hook, int argc, char** argv, System* system = nullptr);
 
 }  // namespace sckl

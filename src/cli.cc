@@ -11,6 +11,7 @@
 #include "config.h"
 #include "fast_reboot.h"
 #include "log.h"
+#include "main_guard.h"
 #include "manifest.h"
 #include "paths.h"
 #include "preflight.h"
@@ -209,12 +210,20 @@ int cmd_check(const Options& o) {
   auto facts = gather_preflight_facts(sys, v.target, line.value().size());
   if (!facts.ok()) return report(facts.error());
   auto checks = run_preflight(facts.value());
+  // What counts is decided once, with `sckl status` (preflight.h).
+  const bool on_provider = running_provider_kernel(sys, v);
   std::cout << "target " << v.target.version << "\n";
-  for (const auto& c : checks)
-    std::cout << (c.ok ? "ok   " : c.advisory ? "warn " : "FAIL ") << c.name << ": "
-              << preflight_detail(c, v.target.version) << "\n";
+  for (const auto& c : checks) {
+    const bool counts = check_counts_for_next_boot(c, on_provider);
+    std::cout << (c.ok ? "ok   " : counts ? "FAIL " : c.advisory ? "warn " : "note ") << c.name << ": "
+              << preflight_detail(c, v.target.version)
+              << (!c.ok && !counts && !c.advisory
+                      ? " (not the provider's kernel of this system; the switch checks that one when it boots)"
+                      : "")
+              << "\n";
+  }
   std::cout << "command line: " << line.value() << "\n";
-  return preflight_passed(checks) ? kExitOk : kExitFailed;
+  return next_boot_blockers(checks, v.target.version, on_provider).empty() ? kExitOk : kExitFailed;
 }
 
 int cmd_list(const Options& o) {
@@ -375,7 +384,9 @@ int cmd_help(const Options&) {
 
 }  // namespace
 
-int cli_main(int argc, char** argv, System* system) {
+namespace {
+
+int cli_run(int argc, char** argv, System* system) {
   Options o;
   if (const char* r = std::getenv("DPKG_ROOT"); r && *r) o.root = r;
   const Verb* verb = nullptr;
@@ -462,6 +473,12 @@ int cli_main(int argc, char** argv, System* system) {
     lock = std::move(l.value());
   }
   return verb->run(o);
+}
+
+}  // namespace
+
+int cli_main(int argc, char** argv, System* system) {
+  return guarded_main("sckl", OnException::Fail, [&] { return cli_run(argc, argv, system); });
 }
 
 }  // namespace sckl

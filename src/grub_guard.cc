@@ -10,6 +10,7 @@
 
 #include "apt_files.h"
 #include "log.h"
+#include "main_guard.h"
 
 namespace sckl {
 
@@ -61,7 +62,9 @@ bool grub_allowed(const PreInstallInput& input) {
   return config.FindB("Sckl::Allow-Grub", false);
 }
 
-int apt_refuse_grub_main() {
+namespace {
+
+int apt_refuse_grub_run() {
   std::string text((std::istreambuf_iterator<char>(std::cin)), {});
   auto input = parse_pre_install_input(text);
   if (!input.ok()) {
@@ -82,6 +85,14 @@ int apt_refuse_grub_main() {
             "  To install it anyway: apt -o Sckl::Allow-Grub=true install " + grub.front() +
             "\n  (or remove sckl first: apt purge sckl).");
   return 1;
+}
+
+}  // namespace
+
+int apt_refuse_grub_main() {
+  // Like input it cannot read: an internal error must not block every apt
+  // run; the pin still keeps grub out of a plain install.
+  return guarded_main("apt-refuse-grub", OnException::WarnAndSucceed, apt_refuse_grub_run);
 }
 
 }  // namespace sckl

@@ -1,11 +1,14 @@
 #include "maint.h"
 
 #include "log.h"
+#include "main_guard.h"
 #include "state_lock.h"
 
 namespace sckl {
 
-int maint_main(MaintScript script, int argc, char** argv, MaintHandler handler) {
+namespace {
+
+int maint_run(MaintScript script, int argc, char** argv, MaintHandler handler, System* system) {
   std::vector<std::string> args(argv + 1, argv + argc);
   auto call = parse_maint_args(script, args);
   if (!call.ok()) {
@@ -13,8 +16,13 @@ int maint_main(MaintScript script, int argc, char** argv, MaintHandler handler) 
     return 2;
   }
   std::unique_ptr<Debconf> debconf;
-  if (script == MaintScript::Postinst || script == MaintScript::Postrm) debconf = connect_debconf(argc, argv);
-  auto sys = RealSystem::from_environment();
+  std::unique_ptr<RealSystem> real;
+  if (!system) {
+    if (script == MaintScript::Postinst || script == MaintScript::Postrm) debconf = connect_debconf(argc, argv);
+    real = RealSystem::from_environment();
+    system = real.get();
+  }
+  System* sys = system;
   // After connect_debconf: it may re-exec this script under the debconf
   // frontend, and the lock must belong to the process that does the work.
   const std::string holder = std::string(script_name(script)) + " " + call.value().action;
@@ -34,6 +42,14 @@ int maint_main(MaintScript script, int argc, char** argv, MaintHandler handler) 
     return 1;
   }
   return 0;
+}
+
+}  // namespace
+
+int maint_main(MaintScript script, int argc, char** argv, MaintHandler handler, System* system) {
+  // dpkg must see the failure (it can run the script again), with a message.
+  return guarded_main(script_name(script), OnException::Fail,
+                      [&] { return maint_run(script, argc, argv, handler, system); });
 }
 
 }  // namespace sckl

@@ -23,7 +23,9 @@ Status run_postrm(System& sys, Debconf* debconf, const MaintCall& call);
 // (see connect_debconf), takes the state lock (state_lock.h), runs
 // `handler` on the real system below $DPKG_ROOT,
 // reports an error naming what failed; returns the exit code (0 ok, 1
-// failed so that dpkg can run the script again, 2 wrong usage).
-int maint_main(MaintScript script, int argc, char** argv, MaintHandler handler);
+// failed so that dpkg can run the script again, 2 wrong usage). A throw is
+// caught (main_guard.h): a message and exit 1. `system` is for tests: with
+// it, no debconf and that system instead of the one below $DPKG_ROOT.
+int maint_main(MaintScript script, int argc, char** argv, MaintHandler handler, System* system = nullptr);
 
 }  // namespace sckl

@@ -70,6 +70,22 @@ std::string preflight_detail(const PreflightCheck& check, const std::string& ver
   return detail;
 }
 
+bool check_counts_for_next_boot(const PreflightCheck& check, bool on_provider_kernel) {
+  if (check.advisory) return false;
+  if (on_provider_kernel) return true;
+  return check.name != "kexec support" && check.name != "kexec_load_disabled" && check.name != "lockdown" &&
+         check.name != "memory";
+}
+
+std::vector<std::string> next_boot_blockers(const std::vector<PreflightCheck>& checks, const std::string& version,
+                                            bool on_provider_kernel) {
+  std::vector<std::string> out;
+  for (const auto& c : checks)
+    if (!c.ok && check_counts_for_next_boot(c, on_provider_kernel))
+      out.push_back(c.name + ": " + preflight_detail(c, version));
+  return out;
+}
+
 Status preflight_status(const std::vector<PreflightCheck>& checks, const std::string& version) {
   for (const auto& c : checks) {
     if (c.ok || c.advisory) continue;

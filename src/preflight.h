@@ -40,6 +40,19 @@ std::vector<PreflightCheck> run_preflight(const PreflightFacts& facts);
 bool preflight_passed(const std::vector<PreflightCheck>& checks);
 // The check's detail with VERSION filled in.
 std::string preflight_detail(const PreflightCheck& check, const std::string& version);
+// Whether a failed check stops the next provider boot's switch. The checks
+// of the running kernel (kexec support, kexec_load_disabled, lockdown,
+// memory) describe the provider's kernel while it runs, and the switch runs
+// them again at boot: there they count. On a boot sckl switched into (or
+// below another root) they describe another kernel and say nothing about
+// the next provider boot (arm.h running_provider_kernel).
+bool check_counts_for_next_boot(const PreflightCheck& check, bool on_provider_kernel);
+// The failed checks that stop the next provider boot's switch, each as
+// "name: detail". The one decision behind `sckl check` (its FAIL lines and
+// exit code) and `sckl status`/arm (the next-boot line and "armed"), so that
+// status never promises a switch that check refuses.
+std::vector<std::string> next_boot_blockers(const std::vector<PreflightCheck>& checks, const std::string& version,
+                                            bool on_provider_kernel);
 // The first failure as an Error (for arm and the switch).
 Status preflight_status(const std::vector<PreflightCheck>& checks, const std::string& version);
 

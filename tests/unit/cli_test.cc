@@ -199,6 +199,44 @@ const std::vector<std::vector<std::string>> kReadOnly = {
     {"status"}, {"status", "--json"}, {"list"}, {"list", "--json"}, {"check"}, {"help"}, {"version"}, {"--help"},
     {"--version"}, {"arm", "--help"}};
 
+// `sckl status` and `sckl check` go by one decision: status never promises
+// a switch that check refuses, on the provider's kernel or on the target.
+TEST(CliStatusAndCheck, StatusNeverPromisesWhatCheckRefuses) {
+  FakeMachine m;
+  // A provider kernel built without kexec: no /sys/kernel/kexec_loaded.
+  m.s.put_file("/proc/sys/kernel/kexec_load_disabled", "0\n");
+  m.s.put_file("/proc/meminfo", "MemAvailable:     800000 kB\n");
+  auto check = m.run({"check"});
+  EXPECT_EQ(check.code, 1) << check.out;
+  EXPECT_NE(check.out.find("FAIL kexec support"), std::string::npos) << check.out;
+  auto json = m.run({"status", "--json"});
+  EXPECT_NE(json.out.find("\"armed\":false"), std::string::npos) << json.out;
+  EXPECT_EQ(json.out.find("switches into"), std::string::npos) << json.out;
+  auto status = m.run({"status"});
+  EXPECT_EQ(status.out.find("switches into"), std::string::npos) << status.out;
+  EXPECT_NE(status.out.find("next boot:      6.1.0-56-amd64 is not ready to boot: kexec support"), std::string::npos)
+      << status.out;
+
+  // With kexec: both say yes.
+  m.s.put_file("/sys/kernel/kexec_loaded", "0\n");
+  check = m.run({"check"});
+  EXPECT_EQ(check.code, 0) << check.out;
+  json = m.run({"status", "--json"});
+  EXPECT_NE(json.out.find("\"armed\":true"), std::string::npos) << json.out;
+  EXPECT_NE(json.out.find("the next boot on the provider's kernel switches into 6.1.0-56-amd64"), std::string::npos);
+
+  // On the target, a running kernel without kexec describes the target, not
+  // the provider's next boot: a note in check, and both still agree.
+  m.s.nodes.erase("/sys/kernel/kexec_loaded");
+  m.s.put_file("/proc/cmdline", "root=/dev/vda console=ttyS0 panic=10 sckl.boot=1\n");
+  m.s.put_file("/proc/sys/kernel/osrelease", "6.1.0-56-amd64\n");
+  check = m.run({"check"});
+  EXPECT_EQ(check.code, 0) << check.out;
+  EXPECT_NE(check.out.find("note kexec support"), std::string::npos) << check.out;
+  json = m.run({"status", "--json"});
+  EXPECT_NE(json.out.find("\"armed\":true"), std::string::npos) << json.out;
+}
+
 TEST(CliLock, ReadOnlyVerbsTakeNoLock) {
   for (const auto& args : kReadOnly) {
     FakeMachine m;
