@@ -35,14 +35,14 @@ GuardVerdict judge_generator_run(const GeneratorFacts& f) {
   if (f.container_file.value)
     return no("/run/systemd/container names a container ('" + trim(*f.container_file.value) +
               "'), whose kexec would reach the host's kernel");
-  if (!f.pid_namespace.value)
-    return no("cannot tell whether this is a container: " + f.pid_namespace.error);
-  if (*f.pid_namespace.value != kInitialPidNamespace)
-    return no("this runs in a PID namespace of its own (" + *f.pid_namespace.value + "): a container");
   if (!f.root.value) return no("cannot tell whether / is the booted system's root: " + f.root.error);
   if (!f.pid1_root.value) return no("cannot tell whether / is the booted system's root: " + f.pid1_root.error);
   if (!(*f.root.value == *f.pid1_root.value))
     return no("/ is not PID 1's root directory (/proc/1/root): a chroot or another root");
+  if (!f.pid_namespace.value)
+    return no("cannot tell whether this is a container: " + f.pid_namespace.error);
+  if (*f.pid_namespace.value != kInitialPidNamespace)
+    return no("this runs in a PID namespace of its own (" + *f.pid_namespace.value + "): a container");
   return GuardVerdict{true, {}};
 }
 

@@ -3,9 +3,15 @@
 # never switch, each time with what systemd gives it at a real boot (the
 # three generator directories, SYSTEMD_SCOPE=system, SYSTEMD_IN_INITRD=0),
 # so that only the place can stop it:
-#   - in a chroot of a bookworm tree: PID 1's root is this machine's, not /;
+#   - in a chroot of a bookworm tree: PID 1's root is this machine's, not /
+#     (where /proc/1/root cannot be read, as in a docker container that
+#     this test may itself run in, the guard cannot tell and refuses too);
+#   - chrooted below a PID 1 of its own (unshare --pid, PID 1 a shell at
+#     this machine's root): PID 1's root is readable and is not /;
 #   - in a container made with unshare (own mount and PID namespaces, the
-#     tree as its root and its own /proc): a PID namespace of its own.
+#     tree as its root and its own /proc, the generator its PID 1): a PID
+#     namespace of its own; and the same container announced by its manager;
+#   - by hand, without systemd's arguments.
 # The tree's kexec, mount, sync and systemctl are fakes that record their
 # calls, first in PATH (/usr/local/sbin) and in place of the real kexec: the
 # generator runs chrooted into the tree, without CAP_SYS_BOOT, and never
@@ -71,8 +77,19 @@ set +e
 in_chroot env "${sysenv[@]}" "$gen" "${dirs[@]}" > "$SCKL_WORK/chroot.out" 2>&1
 rc=$?
 set -e
-expect_refused "in a chroot" "chroot" "$SCKL_WORK/chroot.out" "$rc"
+expect_refused "in a chroot" "chroot\|booted system's root" "$SCKL_WORK/chroot.out" "$rc"
 log "figure: generator refusal in a chroot: $(elapsed "$start") s"
+
+# Chrooted below a PID 1 of its own whose root is this machine's: the root
+# comparison itself decides (PID 1's root can be read here).
+set +e
+setpriv --bounding-set=-sys_boot -- \
+  unshare --mount --pid --fork --mount-proc="$SCKL_ROOT/proc" \
+    sh -c 'chroot "$1" env -i PATH="$2" LC_ALL=C.UTF-8 SYSTEMD_SCOPE=system SYSTEMD_IN_INITRD=0 "$3" "$4" "$5" "$6"; exit $?' \
+      sh "$SCKL_ROOT" "$path" "$gen" "${dirs[@]}" > "$SCKL_WORK/chroot-pid1.out" 2>&1
+rc=$?
+set -e
+expect_refused "chrooted below PID 1" "a chroot" "$SCKL_WORK/chroot-pid1.out" "$rc"
 
 # A container: new mount and PID namespaces, the tree as root, its own /proc
 # (mounted in the new namespace only). The generator is PID 1 there, so
