@@ -167,6 +167,26 @@ TEST(GeneratorGuard, ObservedThroughSystem) {
   EXPECT_FALSE(judge_generator_run(observe_generator_run(s, kDirs)).may_switch);
 }
 
+// The real observation on this machine (reads only): the PID namespace and
+// the root's identity come through RealSystem as the guard expects them.
+TEST(GeneratorGuard, ObservedOnThisMachineThroughRealSystem) {
+  RealSystem sys("/");
+  GeneratorFacts f = observe_generator_run(sys, {});
+  ASSERT_TRUE(f.pid_namespace.value) << f.pid_namespace.error;
+  EXPECT_TRUE(f.pid_namespace.value->starts_with("pid:[")) << *f.pid_namespace.value;
+  ASSERT_TRUE(f.root.value) << f.root.error;
+  // PID 1's root may be unreadable here (a container's sandbox): then the
+  // error names it.
+  if (!f.pid1_root.value) {
+    EXPECT_NE(f.pid1_root.error.find("/proc/1/root"), std::string::npos);
+  }
+  // Our own process's root is readable and is /.
+  auto self = sys.file_id("/proc/self/root");
+  ASSERT_TRUE(self.ok()) << self.error().describe();
+  EXPECT_EQ(self.value(), *f.root.value);
+  EXPECT_FALSE(judge_generator_run(f).may_switch);  // no generator directories
+}
+
 // The generator's main: refused, it writes nothing and runs nothing, and
 // says so in one line.
 TEST(SwitchGeneratorMain, RefusedItWritesNothingAndRunsNothing) {
