@@ -12,6 +12,13 @@ int maint_main(MaintScript script, int argc, char** argv, MaintHandler handler) 
     log_error(call.error().describe());
     return 2;
   }
+  if (!call.value().extra.empty()) {
+    std::string extra;
+    for (const auto& a : call.value().extra) extra += " '" + a + "'";
+    // A newer dpkg may append arguments to a form, as 1.18.5 did; like a shell
+    // script we go on with the form we know.
+    log_debug(call.value().form + ": ignoring the further arguments" + extra);
+  }
   std::unique_ptr<Debconf> debconf;
   if (script == MaintScript::Postinst || script == MaintScript::Postrm) debconf = connect_debconf(argc, argv);
   auto sys = RealSystem::from_environment();
