@@ -15,6 +15,13 @@ int maint_run(MaintScript script, int argc, char** argv, MaintHandler handler, S
     log_error(call.error().describe());
     return 2;
   }
+  if (!call.value().extra.empty()) {
+    std::string extra;
+    for (const auto& a : call.value().extra) extra += " '" + a + "'";
+    // A newer dpkg may append arguments to a form, as 1.18.5 did; like a shell
+    // script we go on with the form we know.
+    log_debug(call.value().form + ": ignoring the further arguments" + extra);
+  }
   std::unique_ptr<Debconf> debconf;
   std::unique_ptr<RealSystem> real;
   if (!system) {

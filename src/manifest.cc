@@ -77,6 +77,18 @@ std::string sha_of_current(System& sys, const std::string& path, FileInfo info, 
   return sha256_hex(data.value());
 }
 
+// The line edit from the saved original to `content`; nullopt (and the
+// whole-file rules on purge) when the saved copy cannot be read.
+std::optional<LineEdit> edit_from_original(System& sys, const FileChange& f, const std::string& content) {
+  auto saved = sys.read_file(saved_copy_path(f.original_sha));
+  if (!saved.ok()) {
+    log_warning(saved.error().describe() + " (purge can then undo sckl's change to " + sys.display(f.path) +
+                " only while the file is as sckl wrote it)");
+    return std::nullopt;
+  }
+  return diff_lines(saved.value(), content);
+}
+
 }  // namespace
 
 FileChange* Manifest::find_file(const std::string& path) {
@@ -106,8 +118,18 @@ std::string Manifest::serialize() const {
     char mode[16];
     std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(f.original_mode & 07777));
     out << "file " << encode(f.path) << " " << f.original_sha << " " << mode << " "
-        << (f.written_sha.empty() ? "-" : f.written_sha) << " " << (f.pending_sha.empty() ? "-" : f.pending_sha)
-        << "\n";
+        << (f.written_sha.empty() ? "-" : f.written_sha) << " " << (f.pending_sha.empty() ? "-" : f.pending_sha);
+    if (f.original_attrs) out << " " << f.original_attrs->uid << ":" << f.original_attrs->gid;
+    out << "\n";
+    if (f.original_attrs)
+      for (const auto& [name, value] : f.original_attrs->xattrs)
+        out << "xattr " << encode(f.path) << " " << encode(name) << " " << encode(value) << "\n";
+    if (f.edit) {
+      out << "edit " << encode(f.path) << " " << f.edit->removed.size() << " " << f.edit->added.size();
+      for (const auto& l : f.edit->removed) out << " " << encode(l);
+      for (const auto& l : f.edit->added) out << " " << encode(l);
+      out << "\n";
+    }
   }
   for (const auto& d : debconf) out << "debconf " << encode(d.question) << " " << encode(d.original_value) << "\n";
   for (const auto& p : debconf_presets)
@@ -141,7 +163,7 @@ Result<Manifest> Manifest::parse(const std::string& text, const std::string& nam
       auto p = decode(w[1]);
       if (!p || !p->starts_with("/")) return bad("bad directory path");
       m.created_dirs.push_back(*p);
-    } else if (w[0] == "file" && w.size() == 6) {
+    } else if (w[0] == "file" && (w.size() == 6 || w.size() == 7)) {
       FileChange f;
       auto p = decode(w[1]);
       if (!p || !p->starts_with("/")) return bad("bad file path");
@@ -155,7 +177,46 @@ Result<Manifest> Manifest::parse(const std::string& text, const std::string& nam
       if (!is_sha_or(w[4], "-") || !is_sha_or(w[5], "-")) return bad("bad checksum");
       f.written_sha = w[4] == "-" ? "" : w[4];
       f.pending_sha = w[5] == "-" ? "" : w[5];
+      if (w.size() == 7) {
+        // UID:GID, both decimal (sckl 0.1 wrote six fields).
+        unsigned long uid = 0, gid = 0;
+        const auto colon = w[6].find(':');
+        if (colon == std::string::npos || colon == 0 || colon + 1 == w[6].size() ||
+            w[6].find_first_not_of("0123456789:") != std::string::npos || w[6].find(':', colon + 1) != std::string::npos ||
+            w[6].size() > 21)
+          return bad("bad owner");
+        uid = std::strtoul(w[6].c_str(), nullptr, 10);
+        gid = std::strtoul(w[6].c_str() + colon + 1, nullptr, 10);
+        if (uid > 0xfffffffful || gid > 0xfffffffful || f.original_sha == kAbsent) return bad("bad owner");
+        f.original_attrs = FileAttrs{static_cast<uid_t>(uid), static_cast<gid_t>(gid), f.original_mode, {}};
+      }
+      if (m.find_file(f.path)) return bad("a second record of the same file");
       m.files.push_back(std::move(f));
+    } else if (w[0] == "xattr" && w.size() == 4) {
+      auto p = decode(w[1]);
+      auto attr = decode(w[2]);
+      auto value = decode(w[3]);
+      FileChange* f = p ? m.find_file(*p) : nullptr;
+      if (!f || !f->original_attrs) return bad("an xattr record without the file's owner record before it");
+      if (!attr || attr->empty() || !value || f->original_attrs->xattrs.count(*attr)) return bad("bad xattr record");
+      f->original_attrs->xattrs[*attr] = *value;
+    } else if (w[0] == "edit" && w.size() >= 4) {
+      auto p = decode(w[1]);
+      FileChange* f = p ? m.find_file(*p) : nullptr;
+      if (!f || f->original_sha == kAbsent || f->edit) return bad("an edit record without its file record before it");
+      char* end1 = nullptr;
+      char* end2 = nullptr;
+      unsigned long nr = std::strtoul(w[2].c_str(), &end1, 10), na = std::strtoul(w[3].c_str(), &end2, 10);
+      if (*end1 || *end2 || w[2].empty() || w[3].empty() || w[2][0] == '-' || w[3][0] == '-' ||
+          nr > w.size() || na > w.size() || nr + na != w.size() - 4 || nr + na == 0)
+        return bad("bad edit record");
+      LineEdit e;
+      for (size_t i = 0; i < nr + na; ++i) {
+        auto l = decode(w[4 + i]);
+        if (!l || l->find('\n') != std::string::npos) return bad("bad line in edit record");
+        (i < nr ? e.removed : e.added).push_back(*l);
+      }
+      f->edit = std::move(e);
     } else if (w[0] == "debconf" && w.size() == 3) {
       auto q = decode(w[1]);
       auto v = decode(w[2]);
@@ -219,27 +280,49 @@ Result<ChangeSet::Outcome> ChangeSet::put_file(const std::string& path, const st
       return Outcome::LeftAdminCopy;
     }
     if (present && current == content) {
+      bool save = false;
       if (entry->written_sha != new_sha || !entry->pending_sha.empty()) {
         entry->written_sha = new_sha;
         entry->pending_sha.clear();
-        SCKL_TRY(save_manifest(sys_, manifest_));
+        save = true;
       }
+      // A record of sckl 0.1 has no line edit: work it out now, while the
+      // file is still as sckl wrote it.
+      if (!entry->edit && entry->original_sha != kAbsent) {
+        entry->edit = edit_from_original(sys_, *entry, content);
+        save = save || entry->edit.has_value();
+      }
+      if (save) SCKL_TRY(save_manifest(sys_, manifest_));
       return Outcome::Unchanged;
     }
+    if (entry->original_sha != kAbsent) entry->edit = edit_from_original(sys_, *entry, content);
   } else {
     if (present && current == content) return Outcome::Unchanged;
+    FileChange change{path, cur_sha, present ? info.value().mode : mode_t{0}, "", "", {}, {}};
     if (present) {
+      auto attrs = sys_.file_attrs(path);
+      if (!attrs.ok()) return attrs.error();
+      change.original_attrs = attrs.value();
+      change.original_mode = attrs.value().mode;
+      change.edit = diff_lines(current, content);
       SCKL_TRY(sys_.make_dir(paths::kStateDir, 0755));
       SCKL_TRY(sys_.make_dir(paths::kOriginalsDir, 0700));
       SCKL_TRY(sys_.write_file(saved_copy_path(cur_sha), current, 0600));
     }
-    manifest_.files.push_back(FileChange{path, cur_sha, present ? info.value().mode : mode_t{0}, "", ""});
+    manifest_.files.push_back(std::move(change));
     entry = &manifest_.files.back();
   }
-  const mode_t write_mode = present ? info.value().mode : mode;
   entry->pending_sha = new_sha;
   SCKL_TRY(save_manifest(sys_, manifest_));
-  SCKL_TRY(sys_.write_file(path, content, write_mode));
+  if (present) {
+    // The admin's file stays theirs: owner, group, mode, ACLs and labels
+    // as they are now.
+    auto attrs = sys_.file_attrs(path);
+    if (!attrs.ok()) return attrs.error();
+    SCKL_TRY(sys_.write_file_as(path, content, attrs.value()));
+  } else {
+    SCKL_TRY(sys_.write_file(path, content, mode));
+  }
   entry = manifest_.find_file(path);
   entry->written_sha = new_sha;
   entry->pending_sha.clear();
@@ -304,6 +387,28 @@ Status ChangeSet::record_debconf(const std::string& question, const std::string&
 
 namespace {
 
+// Undoes sckl's line edit in a file the admin changed since sckl wrote it
+// (see revert_line_edit); their changes and the file's attributes stay.
+Status revert_edit(System& sys, const FileChange& f, const std::string& current, std::vector<std::string>* changed) {
+  const LineRevert r = revert_line_edit(current, *f.edit);
+  if (r.changed) {
+    auto attrs = sys.file_attrs(f.path);
+    if (!attrs.ok()) return attrs.error();
+    SCKL_TRY(sys.write_file_as(f.path, r.text, attrs.value()));
+    log_info("undid sckl's change to " + sys.display(f.path) + "; the changes made there since stay");
+    if (changed) changed->push_back(f.path);
+  }
+  if (!r.complete) {
+    std::string lines;
+    for (const auto& l : r.kept) lines += (lines.empty() ? "'" : ", '") + l + "'";
+    log_warning(sys.display(f.path) + " was changed after sckl wrote it, sckl's own lines too: " +
+                (lines.empty() ? std::string("its change there is left as it is")
+                               : "left as they are now: " + lines) +
+                "; edit the file by hand if they are not wanted");
+  }
+  return {};
+}
+
 Status restore_one(System& sys, const FileChange& f, std::vector<std::string>* changed) {
   auto info = sys.stat(f.path);
   if (!info.ok()) return info.error();
@@ -312,11 +417,17 @@ Status restore_one(System& sys, const FileChange& f, std::vector<std::string>* c
     log_warning(sys.display(f.path) + " is no longer a regular file; left as it is");
     return {};
   }
-  Status st;
-  std::string cur = sha_of_current(sys, f.path, info.value(), st);
-  if (!st.ok()) return st;
+  std::string current;
+  if (info.value().kind == FileKind::Regular) {
+    auto data = sys.read_file(f.path);
+    if (!data.ok()) return data.error();
+    current = std::move(data.value());
+  }
+  const std::string cur = info.value().kind == FileKind::Missing ? std::string(kAbsent) : sha256_hex(current);
   if (cur == f.original_sha) return {};  // already as it was (or never written)
   if (cur != f.written_sha && cur != f.pending_sha) {
+    if (f.edit && f.original_sha != kAbsent && info.value().kind == FileKind::Regular)
+      return revert_edit(sys, f, current, changed);
     log_warning(sys.display(f.path) + " was changed after sckl wrote it; left as it is" +
                 (f.original_sha == kAbsent ? std::string(" (sckl had created it)")
                                            : std::string(" (its content before sckl is lost with the purge)")));
@@ -336,7 +447,9 @@ Status restore_one(System& sys, const FileChange& f, std::vector<std::string>* c
     return Error{"the saved copy of " + sys.display(f.path) + " (" + sys.display(saved_copy_path(f.original_sha)) +
                      ") is damaged",
                  EIO, "restore the file by hand, then run the purge again"};
-  SCKL_TRY(sys.write_file(f.path, saved.value(), f.original_mode));
+  // Records of sckl 0.1 have the mode only; the owner is then root's.
+  if (f.original_attrs) SCKL_TRY(sys.write_file_as(f.path, saved.value(), *f.original_attrs));
+  else SCKL_TRY(sys.write_file(f.path, saved.value(), f.original_mode));
   log_info("restored " + sys.display(f.path));
   if (changed) changed->push_back(f.path);
   return {};

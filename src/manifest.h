@@ -1,6 +1,9 @@
 // The manifest under /var/lib/sckl records every change sckl makes to the
 // system before it makes it: for each file, its original bytes (a saved copy,
-// or "absent") and mode, and the checksum sckl wrote; every directory sckl
+// or "absent"), owner, group, mode and extended attributes, the checksum sckl
+// wrote and, for a file that existed, the lines sckl changed in it (so that
+// purge can undo that edit when the admin changed other lines since); every
+// directory sckl
 // created; every debconf answer of another package it changed, and every
 // question of another package it created. Purge undoes
 // exactly that and nothing else.
@@ -13,6 +16,7 @@
 #include <vector>
 
 #include "error.h"
+#include "line_edit.h"
 #include "system.h"
 
 namespace sckl {
@@ -25,6 +29,12 @@ struct FileChange {
   mode_t original_mode = 0;
   std::string written_sha;   // what sckl last wrote completely ("" before the first write finished)
   std::string pending_sha;   // what sckl is about to write ("" when no write is under way)
+  // Owner, group, mode and extended attributes before sckl (files that
+  // existed); nullopt in records of sckl 0.1, which kept the mode only.
+  std::optional<FileAttrs> original_attrs;
+  // The lines sckl changed in the original (files that existed): undone on
+  // purge when the file changed since sckl wrote it. nullopt: none recorded.
+  std::optional<LineEdit> edit;
 };
 
 struct DebconfChange {
@@ -75,8 +85,8 @@ class ChangeSet {
 
   ChangeSet(System& sys, Manifest& manifest) : sys_(sys), manifest_(manifest) {}
 
-  // Makes `path` hold `content`. A new file gets `mode`; an existing one
-  // keeps its mode. A file the admin changed after sckl wrote it is left
+  // Makes `path` hold `content`. A new file gets `mode` (root's); an
+  // existing one keeps its owner, group, mode and extended attributes. A file the admin changed after sckl wrote it is left
   // alone (LeftAdminCopy, with a warning).
   Result<Outcome> put_file(const std::string& path, const std::string& content, mode_t mode = 0644);
   // Creates a directory and its missing parents, recording each one created.
@@ -99,8 +109,12 @@ class ChangeSet {
 };
 
 // Undoes every file change the manifest records (purge). Files sckl wrote
-// and the admin did not change since are restored byte-for-byte (or removed
-// when sckl created them); others are left and named. Directories sckl
+// and the admin did not change since are restored byte-for-byte with their
+// owner, group, mode and extended attributes (or removed when sckl created
+// them). In a file that existed before sckl and that the admin changed since,
+// sckl's own line edit is undone and the admin's changes stay; what cannot be
+// undone that way (the admin changed sckl's lines themselves, or a file sckl
+// created) is left and named. Directories sckl
 // created are removed when empty. Paths that changed are added to
 // `changed` when given. Safe to run again after a failure.
 Status restore_files(System& sys, const Manifest& manifest, std::vector<std::string>* changed = nullptr);

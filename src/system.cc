@@ -6,6 +6,7 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -228,6 +229,52 @@ int RealSystem::open_parent(const std::string& path) const {
 }
 
 Status RealSystem::write_file(const std::string& path, const std::string& content, mode_t mode) {
+  return write_atomically(path, content, mode, nullptr);
+}
+
+Status RealSystem::write_file_as(const std::string& path, const std::string& content, const FileAttrs& attrs) {
+  return write_atomically(path, content, attrs.mode, &attrs);
+}
+
+Result<FileAttrs> RealSystem::file_attrs(const std::string& path) {
+  const std::string shown = display(path);
+  Fd dir(open_parent(path));
+  if (dir.fd < 0) return system_error("cannot examine " + shown, errno);
+  Fd file(::openat(dir.fd, base_name(path).c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
+  if (file.fd < 0) return system_error("cannot examine " + shown, errno);
+  struct ::stat st {};
+  if (::fstat(file.fd, &st) != 0) return system_error("cannot examine " + shown, errno);
+  if (!S_ISREG(st.st_mode)) return Error{"cannot examine " + shown + ": it is not a regular file", EINVAL, {}};
+  FileAttrs attrs;
+  attrs.uid = st.st_uid;
+  attrs.gid = st.st_gid;
+  attrs.mode = st.st_mode & 07777;
+  std::string names(1024, '\0');
+  ssize_t n;
+  while ((n = ::flistxattr(file.fd, names.data(), names.size())) < 0 && errno == ERANGE) names.resize(names.size() * 4);
+  if (n < 0) {
+    if (errno == ENOTSUP) return attrs;  // a file system without extended attributes
+    return system_error("cannot list the extended attributes of " + shown, errno);
+  }
+  for (size_t i = 0; i < static_cast<size_t>(n);) {
+    const std::string name(names.c_str() + i);
+    i += name.size() + 1;
+    std::string value(256, '\0');
+    ssize_t m;
+    while ((m = ::fgetxattr(file.fd, name.c_str(), value.data(), value.size())) < 0 && errno == ERANGE)
+      value.resize(value.size() * 4);
+    if (m < 0) {
+      if (errno == ENODATA) continue;  // removed meanwhile
+      return system_error("cannot read the extended attribute " + name + " of " + shown, errno);
+    }
+    value.resize(static_cast<size_t>(m));
+    attrs.xattrs[name] = std::move(value);
+  }
+  return attrs;
+}
+
+Status RealSystem::write_atomically(const std::string& path, const std::string& content, mode_t mode,
+                                    const FileAttrs* attrs) {
   const std::string shown = display(path);
   const std::string name = base_name(path);
   const std::string tmp = "." + name + ".sckl-new";
@@ -265,7 +312,19 @@ Status RealSystem::write_file(const std::string& path, const std::string& conten
   };
   if (step_hook_) step_hook_(AtomicWriteStep::Opened);
   // umask must not weaken or strengthen what the caller asked for.
+  // Owner first: chown clears set-id bits and file capabilities, which the
+  // mode and the attributes set next bring back.
+  if (attrs && ::fchown(fd, attrs->uid, attrs->gid) != 0)
+    return fail(system_error("cannot set the owner of " + shown + " to " + std::to_string(attrs->uid) + ":" +
+                                 std::to_string(attrs->gid),
+                             errno));
   if (::fchmod(fd, mode & 07777) != 0) return fail(system_error("cannot set the mode of " + shown, errno));
+  // An ACL's attribute sets the group bits to its mask, as it was on the
+  // file these attributes were read from.
+  if (attrs)
+    for (const auto& [attr, value] : attrs->xattrs)
+      if (::fsetxattr(fd, attr.c_str(), value.data(), value.size(), 0) != 0)
+        return fail(system_error("cannot set the extended attribute " + attr + " of " + shown, errno));
   if (auto s = write_all(fd, content, "cannot write " + shown); !s.ok()) return fail(s.error());
   if (step_hook_) step_hook_(AtomicWriteStep::Written);
   if (::fsync(fd) != 0) return fail(system_error("cannot sync " + shown, errno));

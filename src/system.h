@@ -34,6 +34,18 @@ struct FileId {
   bool operator==(const FileId&) const = default;
 };
 
+// What a file is besides its bytes: owner, group, permission bits and
+// extended attributes (POSIX ACLs are the system.posix_acl_* attributes,
+// SELinux labels security.selinux). sckl keeps them when it edits an admin's
+// file and gives them back on purge.
+struct FileAttrs {
+  uid_t uid = 0;
+  gid_t gid = 0;
+  mode_t mode = 0644;                          // permission bits only
+  std::map<std::string, std::string> xattrs;  // name -> value
+  bool operator==(const FileAttrs&) const = default;
+};
+
 struct Command {
   Command() = default;
   Command(std::vector<std::string> args, std::chrono::milliseconds limit = std::chrono::seconds(60),
@@ -86,6 +98,12 @@ class System {
   // than "/", a symlink in the directories above cannot lead out of the
   // root. After a crash the file is wholly old or wholly new.
   virtual Status write_file(const std::string& path, const std::string& content, mode_t mode) = 0;
+  // write_file with the new file's owner, group, mode and extended
+  // attributes set to `attrs` before it replaces the old one (so that no
+  // moment shows the content with other attributes).
+  virtual Status write_file_as(const std::string& path, const std::string& content, const FileAttrs& attrs) = 0;
+  // The attributes of a regular file (symlinks not followed).
+  virtual Result<FileAttrs> file_attrs(const std::string& path) = 0;
   // Removes a file or symlink; a missing path is not an error.
   virtual Status remove_file(const std::string& path) = 0;
   // Creates one directory (parent must exist) with exactly `mode`; an
@@ -143,6 +161,8 @@ class RealSystem : public System {
   Result<FileId> file_id(const std::string& path) override;
   Result<std::vector<std::string>> list_dir(const std::string& path) override;
   Status write_file(const std::string& path, const std::string& content, mode_t mode) override;
+  Status write_file_as(const std::string& path, const std::string& content, const FileAttrs& attrs) override;
+  Result<FileAttrs> file_attrs(const std::string& path) override;
   Status remove_file(const std::string& path) override;
   Status make_dir(const std::string& path, mode_t mode) override;
   Status remove_dir(const std::string& path) override;
@@ -157,6 +177,9 @@ class RealSystem : public System {
 
  private:
   std::string host_path(const std::string& path) const;
+  // write_file and write_file_as: `attrs` nullptr keeps the caller's owner
+  // and no extended attributes.
+  Status write_atomically(const std::string& path, const std::string& content, mode_t mode, const FileAttrs* attrs);
   // open(2) of path with flags, resolved so that no symlink leads out of the
   // root (see system.cc); -1 and errno on failure.
   int open_in_root(const std::string& path, int flags) const;

@@ -42,6 +42,10 @@ class BudgetedSystem : public System {
   Status write_file(const std::string& path, const std::string& content, mode_t mode) override {
     return inner_.write_file(path, content, mode);
   }
+  Status write_file_as(const std::string& path, const std::string& content, const FileAttrs& attrs) override {
+    return inner_.write_file_as(path, content, attrs);
+  }
+  Result<FileAttrs> file_attrs(const std::string& path) override { return inner_.file_attrs(path); }
   Status remove_file(const std::string& path) override { return inner_.remove_file(path); }
   Status make_dir(const std::string& path, mode_t mode) override { return inner_.make_dir(path, mode); }
   Status remove_dir(const std::string& path) override { return inner_.remove_dir(path); }

@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
 # Integration test: dpkg -i the .deb into a fresh bookworm chroot, check what
 # it set up, dpkg --purge it and require the tree to be exactly as before.
+# Before the install the admin has chown'ed and chmod'ed the files sckl edits
+# (and set an extended attribute); after it they edit other lines of
+# /etc/fstab: purge must take out only sckl's line there and give every file
+# its owner, group, mode and attributes back.
 # Needs root and SCKL_DEB (path of the .deb).
 set -euo pipefail
 SCKL_TEST_NAME=install_purge
@@ -13,6 +17,37 @@ snap=$SCKL_WORK/snap
 
 grep -qx 'LOAD_KEXEC=true' "$SCKL_ROOT/etc/default/kexec" \
   || die "precondition: the base image should have kexec-tools' default LOAD_KEXEC=true"
+
+# The admin's own attributes on the files sckl edits.
+chown 1000:100 "$SCKL_ROOT/etc/default/kexec"
+chmod 0640 "$SCKL_ROOT/etc/default/kexec"
+chown 0:4 "$SCKL_ROOT/etc/fstab"
+chmod 0604 "$SCKL_ROOT/etc/fstab"
+xattr() { python3 -c 'import os,sys
+p=sys.argv[2]
+if sys.argv[1]=="set": os.setxattr(p,"user.sckl-test",b"admin value")
+else: print(sorted((n, os.getxattr(p,n)) for n in os.listxattr(p)))' "$@"; }
+xattr set "$SCKL_ROOT/etc/default/kexec"
+attrs_before=$(stat -c '%u %g %a' "$SCKL_ROOT/etc/default/kexec" "$SCKL_ROOT/etc/fstab")
+xattrs_before=$(xattr get "$SCKL_ROOT/etc/default/kexec")
+
+# sckl adds the root entry to /etc/fstab on a running server (sckl setup) from
+# / in mountinfo and blkid. For that run, the chroot's / becomes a mount of
+# its own (a recursive bind of the tree onto itself, on the host's disk, undone
+# right after); its device node
+# is an empty file on the chroot's private /dev, and a fake blkid in
+# /usr/local/sbin names a made-up UUID, so nothing reads the host's disk.
+# /sys stays unmounted (no host NICs): an empty /sys/class/net says so.
+root_source=$(findmnt -n -o SOURCE --target "$SCKL_ROOT" | sed 's/\[.*//') || die "findmnt $SCKL_ROOT failed"
+[[ $root_source == /dev/* ]] \
+  || die "the test tree is on '$root_source', not on a /dev block device: sckl would add no fstab line to test"
+mkdir -p "$(dirname "$SCKL_ROOT$root_source")" "$SCKL_ROOT/sys/class/net"
+: > "$SCKL_ROOT$root_source"
+fake_uuid=0b3c2f1e-8d4a-4c56-9e0f-1a2b3c4d5e6f
+printf '#!/bin/sh\n# sckl install_purge test: a made-up root file system.\nprintf "DEVNAME=%%s\\nUUID=%s\\nTYPE=ext4\\n" "$5"\n' \
+  "$fake_uuid" > "$SCKL_ROOT/usr/local/sbin/blkid"
+chmod 0755 "$SCKL_ROOT/usr/local/sbin/blkid"
+fstab_before=$(cat "$SCKL_ROOT/etc/fstab")
 
 snapshot "$snap.before"
 install_deb
@@ -38,12 +73,38 @@ compare_snapshots "$snap.installed" "$snap.again" "a second postinst configure c
 log "the install changed these paths:"
 diff "$snap.before" "$snap.installed" | sed -n 's/^[<>] //p' | cut -f1 | sort -u | sed 's/^/    /' >&2 || true
 
+# The running server's part (root entry in /etc/fstab), as sckl-setup.service
+# or `sckl setup` does it.
+mount --rbind "$SCKL_ROOT" "$SCKL_ROOT"
+setup_rc=0
+in_chroot sckl setup >&2 || setup_rc=$?
+umount -l "$SCKL_ROOT"
+(( setup_rc == 0 )) || die "sckl setup failed in the chroot"
+check "sckl setup added the root entry to /etc/fstab" grep -q "^UUID=$fake_uuid / ext4 " "$SCKL_ROOT/etc/fstab"
+check "owner, group and mode of the files sckl edited are still the admin's" \
+  test "$(stat -c '%u %g %a' "$SCKL_ROOT/etc/default/kexec" "$SCKL_ROOT/etc/fstab")" = "$attrs_before"
+check "extended attributes of the files sckl edited are still the admin's" \
+  test "$(xattr get "$SCKL_ROOT/etc/default/kexec")" = "$xattrs_before"
+
+# The admin edits other lines of /etc/fstab after the install.
+sed -i '1s/.*/# fstab of the install_purge test server/' "$SCKL_ROOT/etc/fstab"
+echo 'tmpfs /scratch tmpfs defaults 0 0' >> "$SCKL_ROOT/etc/fstab"
+fstab_admin=$(grep -v -e "^UUID=$fake_uuid " -e '^# / added by sckl' "$SCKL_ROOT/etc/fstab")
+
 in_chroot dpkg --purge sckl >&2 || die "dpkg --purge failed"
+check "purge took out only sckl's lines of /etc/fstab" test "$(cat "$SCKL_ROOT/etc/fstab")" = "$fstab_admin"
+check "owner, group and mode are as before install" \
+  test "$(stat -c '%u %g %a' "$SCKL_ROOT/etc/default/kexec" "$SCKL_ROOT/etc/fstab")" = "$attrs_before"
+check "extended attributes are as before install" test "$(xattr get "$SCKL_ROOT/etc/default/kexec")" = "$xattrs_before"
+# The admin's lines are theirs to keep; put the file back as it was before
+# them (in place, so that its attributes stay what purge left) for the
+# whole-tree comparison.
+printf '%s\n' "$fstab_before" > "$SCKL_ROOT/etc/fstab"
 snapshot "$snap.purged"
 compare_snapshots "$snap.before" "$snap.purged" "install + purge leaves the tree as before"
 host_guard_end
 
 if (( ${#FAILED_CHECKS[@]} )); then
-  die "${#FAILED_CHECKS[@]} check(s) after install failed: $(IFS=';'; echo "${FAILED_CHECKS[*]}")"
+  die "${#FAILED_CHECKS[@]} check(s) failed: $(IFS=';'; echo "${FAILED_CHECKS[*]}")"
 fi
 log "PASS"

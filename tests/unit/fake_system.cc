@@ -115,6 +115,23 @@ Status FakeSystem::write_file(const std::string& path, const std::string& conten
   return {};
 }
 
+Status FakeSystem::write_file_as(const std::string& path, const std::string& content, const FileAttrs& attrs) {
+  SCKL_TRY(write_file(path, content, attrs.mode));
+  Node& n = nodes[path];
+  n.uid = attrs.uid;
+  n.gid = attrs.gid;
+  n.xattrs = attrs.xattrs;
+  return {};
+}
+
+Result<FileAttrs> FakeSystem::file_attrs(const std::string& path) {
+  if (auto e = tick("attrs " + path)) return *e;
+  auto it = nodes.find(path);
+  if (it == nodes.end()) return system_error("cannot examine " + path, ENOENT);
+  if (it->second.kind != FileKind::Regular) return Error{"cannot examine " + path + ": not a regular file", EINVAL, {}};
+  return FileAttrs{it->second.uid, it->second.gid, it->second.mode, it->second.xattrs};
+}
+
 Status FakeSystem::remove_file(const std::string& path) {
   if (auto e = tick("remove " + path)) return *e;
   auto it = nodes.find(path);

@@ -18,9 +18,13 @@ namespace sckl::testing {
 class FakeSystem : public System {
  public:
   struct Node {
+    Node(FileKind k = FileKind::Regular, std::string d = {}, mode_t m = 0644) : kind(k), data(std::move(d)), mode(m) {}
     FileKind kind = FileKind::Regular;
     std::string data;  // file content, or a symlink's target
     mode_t mode = 0644;
+    uid_t uid = 0;  // new files belong to root, as the maintainer scripts' do
+    gid_t gid = 0;
+    std::map<std::string, std::string> xattrs;
   };
 
   FakeSystem();
@@ -48,6 +52,8 @@ class FakeSystem : public System {
   Result<FileId> file_id(const std::string& path) override;
   Result<std::vector<std::string>> list_dir(const std::string& path) override;
   Status write_file(const std::string& path, const std::string& content, mode_t mode) override;
+  Status write_file_as(const std::string& path, const std::string& content, const FileAttrs& attrs) override;
+  Result<FileAttrs> file_attrs(const std::string& path) override;
   Status remove_file(const std::string& path) override;
   Status make_dir(const std::string& path, mode_t mode) override;
   Status remove_dir(const std::string& path) override;

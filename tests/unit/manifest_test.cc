@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "fake_system.h"
+#include "log_capture.h"
 #include "paths.h"
 #include "sha256.h"
 
@@ -10,12 +11,13 @@ namespace sckl {
 namespace {
 
 using testing::FakeSystem;
+using testing::LogCapture;
 
 TEST(Manifest, RoundTripsEveryRecordKind) {
   Manifest m;
   m.created_dirs = {"/etc/sckl", "/etc/systemd/system/odd dir%"};
-  m.files.push_back({"/etc/fstab", sha256_hex("orig"), 0640, sha256_hex("new"), ""});
-  m.files.push_back({"/etc/sckl/sckl.conf", kAbsent, 0, "", sha256_hex("x")});
+  m.files.push_back({"/etc/fstab", sha256_hex("orig"), 0640, sha256_hex("new"), "", {}, {}});
+  m.files.push_back({"/etc/sckl/sckl.conf", kAbsent, 0, "", sha256_hex("x"), {}, {}});
   m.debconf.push_back({"kexec-tools/load_kexec", "true"});
   m.debconf.push_back({"q/empty", ""});
   auto back = Manifest::parse(m.serialize(), "manifest");
@@ -25,6 +27,48 @@ TEST(Manifest, RoundTripsEveryRecordKind) {
   EXPECT_EQ(back.value().files[0].original_mode, 0640u);
   EXPECT_EQ(back.value().files[1].pending_sha, sha256_hex("x"));
   EXPECT_EQ(back.value().debconf[1].original_value, "");
+}
+
+TEST(Manifest, RoundTripsOwnerAttributesAndLineEdits) {
+  Manifest m;
+  FileChange f{"/etc/fstab", sha256_hex("orig"), 0600, sha256_hex("new"), "", {}, {}};
+  f.original_attrs = FileAttrs{1000, 27, 0600, {{"user.note", "a b\n%"}, {"system.posix_acl_access", std::string("\x02\0\0", 3)}}};
+  f.edit = LineEdit{{}, {"# comment", "UUID=x / ext4 defaults 0 1", ""}};
+  m.files.push_back(f);
+  FileChange k{"/etc/default/kexec", sha256_hex("k"), 0644, sha256_hex("k2"), "", {}, {}};
+  k.original_attrs = FileAttrs{0, 0, 0644, {}};
+  k.edit = LineEdit{{"LOAD_KEXEC=true"}, {"LOAD_KEXEC=false"}};
+  m.files.push_back(k);
+  auto back = Manifest::parse(m.serialize(), "manifest");
+  ASSERT_TRUE(back.ok()) << back.error().describe();
+  EXPECT_EQ(back.value().serialize(), m.serialize());
+  ASSERT_TRUE(back.value().files[0].original_attrs);
+  EXPECT_EQ(*back.value().files[0].original_attrs, *f.original_attrs);
+  EXPECT_EQ(back.value().files[0].edit, f.edit);
+  EXPECT_EQ(back.value().files[1].edit, k.edit);
+}
+
+TEST(Manifest, ReadsTheRecordsOfSckl01) {
+  // Six fields, no owner, no edit: purge then works as 0.1 did.
+  auto r = Manifest::parse("sckl-manifest 1\nfile /etc/fstab " + sha256_hex("o") + " 0640 " + sha256_hex("n") + " -\n",
+                           "m");
+  ASSERT_TRUE(r.ok()) << r.error().describe();
+  EXPECT_FALSE(r.value().files[0].original_attrs);
+  EXPECT_FALSE(r.value().files[0].edit);
+}
+
+TEST(Manifest, RejectsOrphanAndMalformedAttributeAndEditRecords) {
+  const std::string file = "file /etc/a " + sha256_hex("o") + " 0644 - -";
+  EXPECT_FALSE(Manifest::parse("sckl-manifest 1\nedit /etc/a 0 1 x\n", "m").ok());           // no file before
+  EXPECT_FALSE(Manifest::parse("sckl-manifest 1\n" + file + "\nxattr /etc/a user.x v\n", "m").ok());  // no owner
+  EXPECT_FALSE(Manifest::parse("sckl-manifest 1\n" + file + " 0:x\n", "m").ok());
+  EXPECT_FALSE(Manifest::parse("sckl-manifest 1\n" + file + " 0:0:0\n", "m").ok());
+  EXPECT_FALSE(Manifest::parse("sckl-manifest 1\n" + file + "\nedit /etc/a 1 1 x\n", "m").ok());  // count
+  EXPECT_FALSE(Manifest::parse("sckl-manifest 1\n" + file + "\nedit /etc/a 0 0\n", "m").ok());
+  EXPECT_FALSE(Manifest::parse("sckl-manifest 1\n" + file + "\nedit /etc/a 18446744073709551615 2 x\n", "m").ok());
+  EXPECT_FALSE(Manifest::parse("sckl-manifest 1\n" + file + "\n" + file + "\n", "m").ok());
+  EXPECT_FALSE(Manifest::parse("sckl-manifest 1\nfile /etc/a absent 0 - - 0:0\n", "m").ok());
+  EXPECT_TRUE(Manifest::parse("sckl-manifest 1\n" + file + " 0:0\nxattr /etc/a user.x v\nedit /etc/a 0 1 x\n", "m").ok());
 }
 
 TEST(Manifest, RejectsDamageNamingTheLine) {
@@ -82,6 +126,74 @@ TEST_F(ChangeSetTest, EditRecordsOriginalAndUndoRestoresBytesAndMode) {
   EXPECT_EQ(sys.content("/etc/fstab"), "# UNCONFIGURED FSTAB FOR BASE SYSTEM\n");
   EXPECT_EQ(sys.nodes["/etc/fstab"].mode, 0640u);
   EXPECT_FALSE(sys.has(paths::kStateDir));
+}
+
+TEST_F(ChangeSetTest, OwnerGroupModeAndXattrsAreKeptAndGivenBackExactly) {
+  sys.put_file("/etc/fstab", "/dev/vdb /srv ext4 defaults 0 2\n", 0604);
+  auto& n = sys.nodes["/etc/fstab"];
+  n.uid = 1000;
+  n.gid = 27;
+  n.xattrs = {{"system.posix_acl_access", "acl"}, {"user.backup", "no"}};
+  const FakeSystem::Node before = n;
+  ChangeSet cs(sys, m);
+  ASSERT_TRUE(cs.put_file("/etc/fstab", before.data + "UUID=x / ext4 defaults 0 1\n").ok());
+  // While sckl's edit is in place the file is still the admin's.
+  EXPECT_EQ(sys.nodes["/etc/fstab"].uid, 1000u);
+  EXPECT_EQ(sys.nodes["/etc/fstab"].gid, 27u);
+  EXPECT_EQ(sys.nodes["/etc/fstab"].xattrs, before.xattrs);
+  // Purge after someone chmod'ed and chown'ed it: back as before install.
+  sys.nodes["/etc/fstab"].mode = 0666;
+  sys.nodes["/etc/fstab"].uid = 0;
+  sys.nodes["/etc/fstab"].xattrs.clear();
+  ASSERT_TRUE(undo_file_changes(sys, reload()).ok());
+  const auto& after = sys.nodes["/etc/fstab"];
+  EXPECT_EQ(after.data, before.data);
+  EXPECT_EQ(after.mode, 0604u);
+  EXPECT_EQ(after.uid, 1000u);
+  EXPECT_EQ(after.gid, 27u);
+  EXPECT_EQ(after.xattrs, before.xattrs);
+}
+
+TEST_F(ChangeSetTest, UndoRemovesSckslLinesWhenTheAdminChangedOthers) {
+  sys.put_file("/etc/fstab", "# base\n/dev/vdb /srv ext4 defaults 0 2\n", 0640);
+  sys.nodes["/etc/fstab"].gid = 4;
+  ChangeSet cs(sys, m);
+  ASSERT_TRUE(cs.put_file("/etc/fstab", "# base\n/dev/vdb /srv ext4 defaults 0 2\n# sckl\nUUID=x / ext4 defaults 0 1\n").ok());
+  sys.nodes["/etc/fstab"].data = "# base\n/dev/vdb /srv ext4 noatime 0 2\n# sckl\nUUID=x / ext4 defaults 0 1\n";
+  sys.nodes["/etc/fstab"].mode = 0644;  // the admin's change of mode stays with their content
+  LogCapture log;
+  ASSERT_TRUE(undo_file_changes(sys, reload()).ok());
+  EXPECT_EQ(sys.content("/etc/fstab"), "# base\n/dev/vdb /srv ext4 noatime 0 2\n");
+  EXPECT_EQ(sys.nodes["/etc/fstab"].mode, 0644u);
+  EXPECT_EQ(sys.nodes["/etc/fstab"].gid, 4u);
+  EXPECT_TRUE(log.contains("undid sckl's change to /etc/fstab")) << log.text();
+}
+
+TEST_F(ChangeSetTest, UndoLeavesAndNamesSckslLineTheAdminEdited) {
+  sys.put_file("/etc/fstab", "# base\n");
+  ChangeSet cs(sys, m);
+  ASSERT_TRUE(cs.put_file("/etc/fstab", "# base\nUUID=x / ext4 defaults 0 1\n").ok());
+  sys.put_file("/etc/fstab", "# base\nUUID=x / ext4 defaults,noatime 0 1\n");
+  LogCapture log;
+  ASSERT_TRUE(undo_file_changes(sys, reload()).ok());
+  EXPECT_EQ(sys.content("/etc/fstab"), "# base\nUUID=x / ext4 defaults,noatime 0 1\n");
+  EXPECT_TRUE(log.contains("/etc/fstab was changed after sckl wrote it, sckl's own lines too")) << log.text();
+  EXPECT_TRUE(log.contains("'UUID=x / ext4 defaults 0 1'")) << log.text();
+}
+
+TEST_F(ChangeSetTest, ARecordOfSckl01GetsItsEditOnTheNextConfigure) {
+  sys.put_file("/etc/fstab", "# base\n");
+  ChangeSet cs(sys, m);
+  ASSERT_TRUE(cs.put_file("/etc/fstab", "# base\nUUID=x / ext4 defaults 0 1\n").ok());
+  Manifest old = reload();
+  old.files[0].edit.reset();
+  old.files[0].original_attrs.reset();
+  ASSERT_TRUE(save_manifest(sys, old).ok());
+  Manifest again = reload();
+  ChangeSet cs2(sys, again);
+  ASSERT_EQ(cs2.put_file("/etc/fstab", "# base\nUUID=x / ext4 defaults 0 1\n").value(), ChangeSet::Outcome::Unchanged);
+  ASSERT_TRUE(reload().files[0].edit);
+  EXPECT_EQ(reload().files[0].edit->added, std::vector<std::string>{"UUID=x / ext4 defaults 0 1"});
 }
 
 TEST_F(ChangeSetTest, CreatedFilesAndDirsAreRemovedOnUndo) {

@@ -52,6 +52,9 @@ void expect_same_tree(const FakeSystem& a, const FakeSystem& b, const std::strin
     EXPECT_EQ(static_cast<int>(b.nodes.at(p).kind), static_cast<int>(n.kind)) << p << " " << when;
     EXPECT_EQ(b.nodes.at(p).data, n.data) << p << " " << when;
     EXPECT_EQ(b.nodes.at(p).mode, n.mode) << p << " " << when;
+    EXPECT_EQ(b.nodes.at(p).uid, n.uid) << p << " " << when;
+    EXPECT_EQ(b.nodes.at(p).gid, n.gid) << p << " " << when;
+    EXPECT_EQ(b.nodes.at(p).xattrs, n.xattrs) << p << " " << when;
   }
   for (const auto& [p, n] : b.nodes) EXPECT_TRUE(a.has(p)) << p << " appeared " << when;
 }
@@ -173,21 +176,60 @@ TEST(Configure, DanglingFstabSymlinkIsNamed) {
   expect_same_tree(pristine, s, "after a refused configure");
 }
 
-TEST(Purge, AdminEditsAreLeftAndNamedSckConfGoesAnyway) {
+TEST(Purge, AdminEditsOfOtherLinesStaySckslLinesGoSckConfGoesAnyway) {
   FakeSystem s = provider_booted_server();
+  const std::string fstab_before = s.content("/etc/fstab");
   ASSERT_TRUE(configure(s).ok());
-  std::string fstab = s.content("/etc/fstab") + "/dev/vdb /srv ext4 defaults 0 2\n";
-  s.put_file("/etc/fstab", fstab);
+  ASSERT_NE(s.content("/etc/fstab").find(kUuid), std::string::npos);
+  s.put_file("/etc/fstab", s.content("/etc/fstab") + "/dev/vdb /srv ext4 defaults 0 2\n");
+  // The admin also set an option in /etc/default/kexec; sckl's
+  // LOAD_KEXEC=false goes back to true beside it.
+  std::string kexec = s.content("/etc/default/kexec");
+  kexec.replace(kexec.find("INITRD="), 0, "APPEND=\"quiet\"\n");
+  s.put_file("/etc/default/kexec", kexec);
   s.put_file(paths::kConfigFile, "tries = 5\n");
   LogCapture log;
   ASSERT_TRUE(purge_sckl(s).ok());
-  EXPECT_EQ(s.content("/etc/fstab"), fstab);
-  EXPECT_TRUE(log.contains("/etc/fstab was changed after sckl wrote it"));
+  EXPECT_EQ(s.content("/etc/fstab"), fstab_before + "/dev/vdb /srv ext4 defaults 0 2\n");
+  EXPECT_TRUE(log.contains("undid sckl's change to /etc/fstab")) << log.text();
   EXPECT_FALSE(s.has(paths::kConfigFile));
   EXPECT_FALSE(s.has("/etc/sckl"));
   EXPECT_FALSE(s.has(kLink));
   EXPECT_FALSE(s.has(paths::kStateDir));
-  EXPECT_NE(s.content("/etc/default/kexec").find("LOAD_KEXEC=true"), std::string::npos);
+  EXPECT_EQ(s.content("/etc/default/kexec"),
+            "# Defaults for kexec initscript\nLOAD_KEXEC=true\nKERNEL_IMAGE=\"/vmlinuz\"\nAPPEND=\"quiet\"\n"
+            "INITRD=\"/initrd.img\"\n");
+}
+
+TEST(Purge, OwnFstabLineTheAdminEditedStaysAndIsNamed) {
+  FakeSystem s = provider_booted_server();
+  ASSERT_TRUE(configure(s).ok());
+  std::string fstab = s.content("/etc/fstab");
+  fstab.replace(fstab.find(" defaults 0 1"), 13, " defaults,noatime 0 1");
+  s.put_file("/etc/fstab", fstab);
+  LogCapture log;
+  ASSERT_TRUE(purge_sckl(s).ok());
+  EXPECT_NE(s.content("/etc/fstab").find(std::string("UUID=") + kUuid + " / ext4 defaults,noatime 0 1"),
+            std::string::npos);
+  EXPECT_TRUE(log.contains("/etc/fstab was changed after sckl wrote it, sckl's own lines too")) << log.text();
+  EXPECT_TRUE(log.contains(std::string("'UUID=") + kUuid + " / ext4 defaults 0 1'")) << log.text();
+}
+
+TEST(Purge, OwnerGroupModeAndXattrsOfEditedFilesAreAsBeforeInstall) {
+  FakeSystem s = provider_booted_server();
+  for (const char* p : {"/etc/fstab", "/etc/default/kexec"}) {
+    auto& n = s.nodes[p];
+    n.uid = 1000;
+    n.gid = 4;
+    n.mode = 0640;
+    n.xattrs = {{"system.posix_acl_access", "acl-bytes"}, {"security.selinux", "etc_t"}};
+  }
+  const FakeSystem pristine = s;
+  ASSERT_TRUE(configure(s).ok());
+  EXPECT_EQ(s.nodes["/etc/fstab"].uid, 1000u);
+  EXPECT_EQ(s.nodes["/etc/fstab"].xattrs, pristine.nodes.at("/etc/fstab").xattrs);
+  ASSERT_TRUE(purge_sckl(s).ok());
+  expect_same_tree(pristine, s, "after purge");
 }
 
 // Every System call of configure fails in turn (each errno the issue names,
