@@ -3,7 +3,11 @@
 // arguments separated by NUL bytes.
 //
 // Invariants: an accepted call has a known action, its arguments as given,
-// none with a blank or newline, and the version is one of them (or empty).
+// no version (OLD, NEW, the call's version) with a blank or newline, and the
+// version is one of the arguments (or empty). Arguments beyond the matched
+// form (extra) and trigger names (one space-separated argument) may hold
+// blanks: dpkg passes them so and shell scripts ignore the extras.
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -27,8 +31,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   FUZZ_CHECK(c.script == script, "the script is kept");
   FUZZ_CHECK(!args.empty() && c.action == args[0], "the action is the first argument");
   FUZZ_CHECK(c.args == std::vector<std::string>(args.begin() + 1, args.end()), "the arguments are kept as given");
-  for (const auto& a : c.args)
-    FUZZ_CHECK(a.find_first_of(" \t\n") == std::string::npos, "no accepted argument has a blank or newline");
+  for (const std::string* v : {&c.version, &c.old_version, &c.new_version})
+    FUZZ_CHECK(v->find_first_of(" \t\n") == std::string::npos, "no accepted version has a blank or newline");
+  FUZZ_CHECK(c.extra.size() <= c.args.size(), "extras are a part of the arguments");
+  FUZZ_CHECK(std::equal(c.extra.rbegin(), c.extra.rend(), c.args.rbegin()), "extras are the last arguments");
   FUZZ_CHECK(c.version.empty() || c.version == c.args.at(0), "the version is the first argument");
   FUZZ_CHECK(c.version != "in-favour", "a keyword is not a version");
   return 0;

@@ -163,6 +163,16 @@ TEST(MaintArgs, RejectsMissingRequiredArguments) {
   EXPECT_NE(c.error().message.find("postinst triggered TRIGGERS"), std::string::npos) << c.error().message;
 }
 
+// dpkg's keywords are never versions (found by tests/fuzz/maint_args.cc:
+// `postinst configure in-favour ...` was taken as an upgrade from "in-favour").
+TEST(MaintArgs, RejectsAKeywordWhereAVersionBelongs) {
+  auto c = parse(S::Postinst, {"configure", "in-favour", "kexe", "1.2"});
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.error().message.find("'in-favour'"), std::string::npos) << c.error().message;
+  EXPECT_FALSE(parse(S::Postrm, {"abort-upgrade", "removing"}).ok());
+  EXPECT_FALSE(parse(S::Preinst, {"upgrade", "in-favour"}).ok());
+}
+
 TEST(MaintArgs, RejectsActionsOfOtherScripts) {
   EXPECT_FALSE(parse(S::Preinst, {"configure"}).ok());
   EXPECT_FALSE(parse(S::Prerm, {"purge"}).ok());
