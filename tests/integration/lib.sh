@@ -16,10 +16,12 @@ set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/../chroot-lib.sh"
 
 SCKL_TEST_CACHE=${SCKL_TEST_CACHE:-/var/cache/sckl-tests}
-SCKL_SUITE=bookworm
-# Packages of the base tarball. linux-image-amd64 makes the build slower
+# The release of the chroot (SCKL_TEST_SUITE; the apt sources are this
+# machine's, rewritten to it: apt_sources_for) and the packages of its base
+# tarball (SCKL_TEST_INCLUDE). linux-image-amd64 makes the build slower
 # (initramfs) but later tests install and arm kernels, so it is there now.
-SCKL_INCLUDE=systemd-sysv,udev,kexec-tools,initramfs-tools,linux-image-amd64,zstd
+SCKL_SUITE=${SCKL_TEST_SUITE:-bookworm}
+SCKL_INCLUDE=${SCKL_TEST_INCLUDE:-systemd-sysv,udev,kexec-tools,initramfs-tools,linux-image-amd64,zstd}
 
 log() { printf '%s: %s\n' "${SCKL_TEST_NAME:-sckl-test}" "$*" >&2; }
 die() { log "FAIL: $*"; exit 1; }
@@ -50,9 +52,12 @@ ensure_tarball() {
   mkdir -p "$SCKL_TEST_CACHE"
   recipe="suite=$SCKL_SUITE variant=minbase include=$SCKL_INCLUDE
 mmdebstrap=$(dpkg-query -W -f='${Version}' mmdebstrap 2>/dev/null || echo none)
-$(machine_apt_sources)"
+$(apt_sources_for "$SCKL_SUITE")"
   key=$(printf '%s' "$recipe" | sha256sum | cut -c1-16)
   tar="$SCKL_TEST_CACHE/$SCKL_SUITE-minbase-$key.tar"
+  # Another package set of the same release has a name of its own (the
+  # clean-up below keeps one tarball per name).
+  [[ -z ${SCKL_TEST_INCLUDE:-} ]] || tar="$SCKL_TEST_CACHE/$SCKL_SUITE-minbase-${SCKL_TEST_TARBALL_NAME:?}-$key.tar"
   lock="$SCKL_TEST_CACHE/.lock"
   exec {lockfd}>"$lock"
   flock "$lockfd"
@@ -66,11 +71,12 @@ $(machine_apt_sources)"
     local tmp="$SCKL_TEST_CACHE/.building-$key.tar"
     rm -f "$tmp"
     mmdebstrap --quiet --format=tar --variant=minbase --include="$SCKL_INCLUDE" \
-      "$SCKL_SUITE" "$tmp" - < <(machine_apt_sources) >&2 \
+      "$SCKL_SUITE" "$tmp" - < <(apt_sources_for "$SCKL_SUITE") >&2 \
       || { rm -f "$tmp"; die "mmdebstrap failed"; }
     mv "$tmp" "$tar"
     # Tarballs of older input sets are of no further use.
-    find "$SCKL_TEST_CACHE" -maxdepth 1 -name "$SCKL_SUITE-minbase-*.tar" ! -path "$tar" -delete
+    find "$SCKL_TEST_CACHE" -maxdepth 1 -name "$(basename "${tar%"$key".tar}")$(printf '[0-9a-f]%.0s' {1..16}).tar" \
+      ! -path "$tar" -delete
     log "figure: mmdebstrap tarball build time: $(elapsed "$start") s"
   fi
   exec {lockfd}>&-

@@ -1,0 +1,68 @@
+// sckl supports initramfs-tools only: an install on a system whose initrds
+// are made by dracut is refused by preinst, before anything is unpacked.
+#include <gtest/gtest.h>
+
+#include "fake_system.h"
+#include "initramfs.h"
+#include "maint.h"
+#include "paths.h"
+
+namespace sckl {
+namespace {
+
+using testing::FakeSystem;
+
+TEST(RequireInitramfsTools, DracutWithoutInitramfsToolsIsRefusedWithTheReasonAndTheWayOut) {
+  FakeSystem s;
+  s.put_file("/usr/bin/dracut", "#!/bin/bash\n", 0755);
+  Status st = require_initramfs_tools(s);
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.error().message.find("dracut (/usr/bin/dracut)"), std::string::npos) << st.error().message;
+  EXPECT_NE(st.error().message.find("initramfs-tools only"), std::string::npos) << st.error().message;
+  EXPECT_NE(st.error().hint.find("apt install initramfs-tools"), std::string::npos) << st.error().hint;
+}
+
+TEST(RequireInitramfsTools, DracutInSbinCountsToo) {
+  FakeSystem s;
+  s.put_file("/usr/sbin/dracut", "#!/bin/bash\n", 0755);
+  EXPECT_FALSE(require_initramfs_tools(s).ok());
+}
+
+TEST(RequireInitramfsTools, InitramfsToolsIsAccepted) {
+  FakeSystem s;
+  s.put_file("/usr/sbin/update-initramfs", "#!/bin/sh\n", 0755);
+  EXPECT_TRUE(require_initramfs_tools(s).ok());
+  // Leftover dracut files next to initramfs-tools: update-initramfs makes the initrds.
+  s.put_file("/usr/bin/dracut", "#!/bin/bash\n", 0755);
+  EXPECT_TRUE(require_initramfs_tools(s).ok());
+}
+
+TEST(RequireInitramfsTools, NoInitrdToolAtAllIsLeftToThePreflight) {
+  FakeSystem s;
+  EXPECT_TRUE(require_initramfs_tools(s).ok());
+}
+
+TEST(Preinst, InstallOnADracutSystemFailsAndChangesNothing) {
+  FakeSystem s;
+  s.put_file("/usr/bin/dracut", "#!/bin/bash\n", 0755);
+  s.put_dir("/run/systemd/system");
+  for (const char* action : {"install", "upgrade"}) {
+    Status st = run_preinst(s, nullptr, MaintCall{MaintScript::Preinst, action, {}, ""});
+    ASSERT_FALSE(st.ok()) << action;
+    EXPECT_NE(st.error().message.find("dracut"), std::string::npos);
+    EXPECT_FALSE(s.has(paths::kSwitchRan)) << action;
+  }
+  // abort-upgrade puts the old version back: never refused.
+  EXPECT_TRUE(run_preinst(s, nullptr, MaintCall{MaintScript::Preinst, "abort-upgrade", {}, ""}).ok());
+}
+
+TEST(Preinst, InstallWithInitramfsToolsMarksTheBootAsBefore) {
+  FakeSystem s;
+  s.put_file("/usr/sbin/update-initramfs", "#!/bin/sh\n", 0755);
+  s.put_dir("/run/systemd/system");
+  ASSERT_TRUE(run_preinst(s, nullptr, MaintCall{MaintScript::Preinst, "install", {}, ""}).ok());
+  EXPECT_TRUE(s.has(paths::kSwitchRan));
+}
+
+}  // namespace
+}  // namespace sckl
