@@ -23,6 +23,35 @@ TEST(KernelVersions, DebianOrder) {
   EXPECT_EQ(compare_kernel_versions("5.15.0-91-generic", "5.15.0-91-generic"), 0);
 }
 
+// Debian 13 names its kernels after the full version (6.12.118+deb13-amd64,
+// linux-base/linux 6.12 in trixie): they order among themselves and above
+// bookworm's 6.1 ABIs (a provider kernel a trixie server may be booted with).
+TEST(KernelVersions, Debian13Names) {
+  EXPECT_GT(compare_kernel_versions("6.12.118+deb13-amd64", "6.1.0-47-cloud-amd64"), 0);
+  EXPECT_GT(compare_kernel_versions("6.12.118+deb13-amd64", "6.12.107+deb13-cloud-amd64"), 0);
+  EXPECT_GT(compare_kernel_versions("6.12.118+deb13-amd64", "6.12.41+deb13-amd64"), 0);  // not string order
+  EXPECT_LT(compare_kernel_versions("6.12.118+deb13-amd64", "6.12.118+deb13.1-amd64"), 0);
+  EXPECT_TRUE(is_valid_kernel_version("6.12.118+deb13-amd64"));
+}
+
+TEST(InstalledKernels, Debian13NamesNewestFirst) {
+  FakeSystem s;
+  add_kernel(s, "6.12.41+deb13-amd64");
+  add_kernel(s, "6.12.118+deb13-amd64");
+  add_kernel(s, "6.12.107+deb13-cloud-amd64");
+  add_kernel(s, "6.1.0-47-cloud-amd64");
+  auto r = list_installed_kernels(s);
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r.value().size(), 4u);
+  EXPECT_EQ(r.value()[0].version, "6.12.118+deb13-amd64");
+  EXPECT_EQ(r.value()[1].version, "6.12.107+deb13-cloud-amd64");
+  EXPECT_EQ(r.value()[2].version, "6.12.41+deb13-amd64");
+  EXPECT_EQ(r.value()[3].version, "6.1.0-47-cloud-amd64");
+  auto t = choose_target(r.value(), "newest");
+  ASSERT_TRUE(t.ok());
+  EXPECT_EQ(t.value().version, "6.12.118+deb13-amd64");
+}
+
 TEST(KernelVersions, Validity) {
   EXPECT_TRUE(is_valid_kernel_version("6.1.0-28-amd64"));
   EXPECT_FALSE(is_valid_kernel_version(""));
