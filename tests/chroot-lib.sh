@@ -17,6 +17,27 @@ machine_apt_sources() {
   return 0
 }
 
+# host_release: this machine's release codename (bookworm on the CI machine).
+host_release() { (. /etc/os-release && echo "${VERSION_CODENAME:?no VERSION_CODENAME in /etc/os-release}"); }
+
+# apt_sources_for SUITE: the machine's apt sources (machine_apt_sources) with
+# its own release's codename replaced by SUITE in the suite fields ("Suites:"
+# of deb822, the third word of one-line "deb" entries): bookworm,
+# bookworm-updates and bookworm-security become trixie, trixie-updates,
+# trixie-security. Same mirrors, no host name written anywhere.
+apt_sources_for() {
+  local suite=$1 host
+  host=$(host_release)
+  machine_apt_sources | awk -v from="$host" -v to="$suite" '
+    function swap(w) { if (w == from || index(w, from "-") == 1) return to substr(w, length(from) + 1); return w }
+    /^Suites:/ { out = "Suites:"; for (i = 2; i <= NF; i++) out = out " " swap($i); print out; next }
+    /^deb(-src)?[[:space:]]/ {
+      # deb [opts] URI SUITE COMPONENTS...: the suite is the word after the URI.
+      i = 2; if ($2 ~ /^\[/) { while (i <= NF && $i !~ /\]$/) i++; i++ }
+      $(i + 1) = swap($(i + 1)); print; next }
+    { print }'
+}
+
 # chroot_mount_private ROOT LABEL: a private /dev (a tmpfs with a handful of
 # nodes made by mknod, never a bind of the host's: a grub or kernel package
 # in the chroot must find no real disk) and a /proc in ROOT. LABEL names the
