@@ -37,7 +37,18 @@ set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/../chroot-lib.sh"
 
 SCKL_VM_CACHE=${SCKL_VM_CACHE:-/var/cache/sckl-tests/vm}
-SCKL_VM_SUITE=bookworm
+# The guest's Debian release: bookworm (Debian 12, the default) or trixie
+# (Debian 13). Its images are cached apart: bookworm's in $SCKL_VM_CACHE
+# itself, any other release's in $SCKL_VM_CACHE/RELEASE/ (each cache level
+# drops only its own outdated images). The provider kernel is bookworm's 6.1
+# cloud kernel for every release: a provider with an older kernel.
+SCKL_VM_RELEASE=${SCKL_VM_RELEASE:-bookworm}
+case $SCKL_VM_RELEASE in
+  bookworm | trixie) ;;
+  *) printf 'tests/vm/lib.sh: SCKL_VM_RELEASE=%s: known releases are bookworm and trixie\n' "$SCKL_VM_RELEASE" >&2; exit 2 ;;
+esac
+SCKL_VM_SUITE=$SCKL_VM_RELEASE
+if [[ $SCKL_VM_RELEASE == bookworm ]]; then SCKL_VM_IMAGES=$SCKL_VM_CACHE; else SCKL_VM_IMAGES=$SCKL_VM_CACHE/$SCKL_VM_RELEASE; fi
 SCKL_VM_INCLUDE=systemd-sysv,udev,kexec-tools,initramfs-tools,linux-image-amd64,iproute2,ifupdown,isc-dhcp-client,zstd
 # The name the first virtio NIC gets on qemu's PCI layout (measured: ens3
 # under the provider (cloud) kernel and under the disk's kernel).
@@ -70,7 +81,7 @@ vm_install_tools() {
 
 # The machine's own apt sources (tests/chroot-lib.sh). A wrapper: the image's
 # cache key hashes the recipe's text, which calls this name.
-_vm_apt_sources() { machine_apt_sources; }
+_vm_apt_sources() { apt_sources_for "$SCKL_VM_SUITE"; }
 
 # flock on a cache-wide lock, so that parallel tests build once.
 _vm_lock() { mkdir -p "$SCKL_VM_CACHE"; exec {_vm_lockfd}>"$SCKL_VM_CACHE/.lock"; flock "$_vm_lockfd"; }
@@ -269,7 +280,7 @@ vm_build_image() {
   vm_install_tools
   local key dir start
   key=$(_vm_image_key)
-  dir=$SCKL_VM_CACHE/image-$key
+  dir=$SCKL_VM_IMAGES/image-$key
   _vm_lock
   if [[ ! -f $dir/disk.img || ! -f $dir/kver ]]; then
     vm_log "building guest image $dir"
@@ -278,9 +289,10 @@ vm_build_image() {
     vm_elapsed "$start" > "$dir/build-seconds"
     vm_log "figure: image build (cold): $(cat "$dir/build-seconds") s"
     # Older input sets are of no further use (provider kernels depend on them).
-    find "$SCKL_VM_CACHE" -mindepth 1 -maxdepth 1 -type d \( -name 'image-*' -o -name 'provider-*' \) \
+    find "$SCKL_VM_IMAGES" -mindepth 1 -maxdepth 1 -type d \( -name 'image-*' -o -name 'provider-*' \) \
       ! -name "image-$key" ! -name "provider-*-$key" -exec rm -rf --one-file-system {} +
   fi
+  _vm_release_extras "$dir"
   _vm_unlock
   VM_IMAGE_KEY=$key
   VM_IMAGE=$dir/disk.img
@@ -291,10 +303,52 @@ vm_build_image() {
   export VM_IMAGE_KEY VM_IMAGE VM_TREE VM_DISK_KVER VM_DISK_KERNEL VM_DISK_INITRD
 }
 
+# _vm_release_extras DIR: what a release other than bookworm needs in the
+# cached image DIR on top of the common recipe, written into its disk (debugfs)
+# and its tree once (a marker file named by this function's hash), so that
+# bookworm's image and its cache key stay as they were.
+#   trixie: nothing in a minimal trixie waits for udev before the network
+#   (bookworm's ifupdown-pre did): networking.service ran before the NIC
+#   had its name and the report saw eth0 or no NIC. A drop-in orders it
+#   after systemd-udev-settle.service, as ifupdown-pre did on bookworm.
+_vm_release_extras() {
+  local dir=$1 mark
+  [[ $SCKL_VM_RELEASE == bookworm ]] && return 0
+  mark=$dir/extras-$(declare -f _vm_release_extras | sha256sum | cut -c1-8)
+  [[ -f $mark ]] && return 0
+  local dropin=/etc/systemd/system/networking.service.d/sckl-test-udev-settle.conf
+  printf '# SCKL test harness: the NIC has its udev name before ifup (see tests/vm/lib.sh)\n[Unit]\nWants=systemd-udev-settle.service\nAfter=systemd-udev-settle.service\n' > "$dir/settle.conf"
+  mkdir -p "$dir/tree${dropin%/*}"
+  cp "$dir/settle.conf" "$dir/tree$dropin"
+  vm_put "$dir/disk.img" "$dir/settle.conf" "$dropin"
+  rm -f "$dir/settle.conf" "$dir"/extras-*
+  : > "$mark"
+}
+
 # vm_disk_copy DST: a private writable copy of the cached image (sparse).
 vm_disk_copy() {
   [[ -n ${VM_IMAGE:-} ]] || vm_die "vm_disk_copy: call vm_build_image first"
   cp --sparse=always --reflink=auto "$VM_IMAGE" "$1"
+}
+
+# vm_release_apt apt-get|apt-cache ARGS...: apt on the guest release's
+# archive. bookworm: this machine's own apt. Another release: the machine's
+# sources rewritten to it (apt_sources_for), with its own lists, cache and an
+# empty status under $SCKL_VM_IMAGES/apt/, updated when older than a day.
+vm_release_apt() {
+  local tool=$1; shift
+  if [[ $SCKL_VM_RELEASE == bookworm ]]; then "$tool" "$@"; return; fi
+  local d=$SCKL_VM_IMAGES/apt
+  local opts=(-o "Dir::Etc::SourceList=$d/none.list" -o "Dir::Etc::SourceParts=$d/sources.list.d"
+    -o "Dir::Etc::PreferencesParts=$d/none.d" -o "Dir::State::Lists=$d/lists" -o "Dir::State::status=$d/status"
+    -o "Dir::Cache=$d/cache")
+  mkdir -p "$d/sources.list.d" "$d/lists/partial" "$d/cache/archives/partial" "$d/none.d"
+  touch "$d/status"
+  apt_sources_for "$SCKL_VM_SUITE" > "$d/sources.list.d/release.sources"
+  if [[ -z $(find "$d/lists" -maxdepth 1 -name '*_InRelease' -mmin -1440 2>/dev/null) ]]; then
+    apt-get "${opts[@]}" update >&2 || vm_die "apt-get update of the $SCKL_VM_SUITE lists in $d failed"
+  fi
+  "$tool" "${opts[@]}" "$@"
 }
 
 # --- the provider kernel -------------------------------------------------------
@@ -322,7 +376,7 @@ vm_provider_kernel() {
   [[ -n $pkg ]] || { apt-get update >&2; pkg=$(_vm_provider_pkg); }
   [[ -n $pkg ]] || vm_die "no linux-image-6.1.0-*-cloud-amd64 in the archive"
   ver=$(apt-cache show --no-all-versions "$pkg" | awk '/^Version:/ { print $2; exit }')
-  dir=$SCKL_VM_CACHE/provider-$pkg-$ver-$(declare -f _vm_provider_uncached | sha256sum | cut -c1-8)-$VM_IMAGE_KEY
+  dir=$SCKL_VM_IMAGES/provider-$pkg-$ver-$(declare -f _vm_provider_uncached | sha256sum | cut -c1-8)-$VM_IMAGE_KEY
   _vm_lock
   if [[ ! -f $dir/initrd.img ]]; then
     vm_log "preparing provider kernel $pkg $ver"
