@@ -20,8 +20,12 @@ snap=$SCKL_WORK/snap
 
 check "precondition: dracut is installed" test -x "$SCKL_ROOT/usr/bin/dracut"
 check "precondition: initramfs-tools is not" test ! -e "$SCKL_ROOT/usr/sbin/update-initramfs"
-# dpkg records the failed attempt in its own database; everything else must stay.
-SNAPSHOT_EXCLUDES+=(./var/lib/dpkg ./var/log/dpkg.log)
+# Left out of the comparison: dpkg's record of the failed attempt; debconf's
+# cache, which holds sckl's templates once a script of it talked to debconf
+# (postrm abort-install does; apt's preconfigure does the same before any
+# install); /run, where the state lock lives (a tmpfs on a running system).
+# Everything else must stay as it was.
+SNAPSHOT_EXCLUDES+=(./var/lib/dpkg ./var/log/dpkg.log ./var/cache/debconf ./run)
 snapshot "$snap.before"
 cp "$SCKL_DEB" "$SCKL_ROOT/tmp/sckl-under-test.deb"
 rc=0
