@@ -26,11 +26,16 @@ std::string apt_pin_text() {
 
 std::string apt_hook_config_text() {
   const std::string prog = paths::kAptHookProgram;
-  return "// Written by sckl: refuse to install a bootloader (see sckl(8)). Removed with sckl.\n"
-         "// Override for one command: apt -o Sckl::Allow-Grub=true install grub-pc\n"
+  const std::string notice = paths::kAptNoticeProgram;
+  return "// Written by sckl: keep bootloaders off this disk (see sckl(8)). Removed with sckl.\n"
+         "// To install one anyway: apt -o Sckl::Allow-Grub=true install grub-pc=VERSION\n"
          "DPkg::Pre-Install-Pkgs { \"" + prog + "\"; };\n"
          "// apt looks the protocol version up by the command's first word.\n"
-         "DPkg::Tools::Options::" + prog + "::Version \"2\";\n";
+         "DPkg::Tools::Options::" + prog + "::Version \"2\";\n"
+         "// apt's JSON hooks (apt and apt-get): say in apt's output why a bootloader\n"
+         "// is refused, or that a package's Recommends of one stays out.\n"
+         "AptCli::Hooks::Install { \"" + notice + "\"; };\n"
+         "AptCli::Hooks::Upgrade { \"" + notice + "\"; };\n";
 }
 
 }  // namespace sckl

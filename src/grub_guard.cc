@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "apt_files.h"
+#include "grub_notice.h"
 #include "log.h"
 #include "main_guard.h"
 
@@ -79,11 +80,12 @@ int apt_refuse_grub_run() {
     log_warning("installing " + names + " because Sckl::Allow-Grub is set");
     return 0;
   }
-  log_error("refusing to install " + names +
-            ": this server is booted by its provider, and sckl switches into the kernel on its disk;\n"
-            "  a bootloader would only write to the disk. Nothing was installed.\n"
-            "  To install it anyway: apt -o Sckl::Allow-Grub=true install " + grub.front() +
-            "\n  (or remove sckl first: apt purge sckl).");
+  // One sentence of why and the one override (grub_notice.h shows the same).
+  std::string version;
+  for (const auto& a : input.value().actions)
+    if (a.package.substr(0, a.package.find(':')) == grub.front()) version = a.new_version;
+  log_error("refused to install " + names + ": " + grub_refusal_reason() + ".\n" +
+            "  To install it anyway: " + grub_override_command(grub.front(), version));
   return 1;
 }
 

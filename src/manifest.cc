@@ -492,6 +492,20 @@ Status restore_file(System& sys, const Manifest& manifest, const std::string& pa
   return {};
 }
 
+Result<bool> edited_since_written(System& sys, const Manifest& manifest, const std::string& path) {
+  for (const auto& f : manifest.files) {
+    if (f.path != path) continue;
+    auto info = sys.stat(path);
+    if (!info.ok()) return info.error();
+    if (info.value().kind != FileKind::Regular) return false;
+    Status st;
+    std::string cur = sha_of_current(sys, path, info.value(), st);
+    if (!st.ok()) return st.error();
+    return cur != f.written_sha && cur != f.pending_sha && cur != f.original_sha;
+  }
+  return false;
+}
+
 Status remove_state(System& sys) { return remove_tree(sys, paths::kStateDir); }
 
 Status undo_file_changes(System& sys, const Manifest& manifest) {

@@ -121,6 +121,10 @@ Status restore_files(System& sys, const Manifest& manifest, std::vector<std::str
 // Undoes the change to one path (as restore_files does for all); nothing
 // when the manifest has no record of it.
 Status restore_file(System& sys, const Manifest& manifest, const std::string& path);
+// Whether PATH, recorded in the manifest, is a regular file whose content is
+// neither what sckl wrote nor what was there before: an admin's edit. False
+// for a path the manifest does not know, or that is gone.
+Result<bool> edited_since_written(System& sys, const Manifest& manifest, const std::string& path);
 // Removes /var/lib/sckl with the manifest and saved copies.
 Status remove_state(System& sys);
 // restore_files + remove_state (debconf answers: see purge.h).

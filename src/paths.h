@@ -36,6 +36,8 @@ inline constexpr const char* kDebconfSynced = "/var/lib/sckl/debconf-synced";
 inline constexpr const char* kAptPin = "/etc/apt/preferences.d/sckl-no-grub";
 inline constexpr const char* kAptHookConf = "/etc/apt/apt.conf.d/50sckl-refuse-grub";
 inline constexpr const char* kAptHookProgram = "/usr/lib/sckl/apt-refuse-grub";
+// apt's JSON hook that explains the refusal in apt's output (grub_notice.h).
+inline constexpr const char* kAptNoticeProgram = "/usr/lib/sckl/apt-grub-notice";
 
 // Present while the initrds lack sckl's latest .link files.
 inline constexpr const char* kInitramfsStale = "/var/lib/sckl/initramfs-stale";

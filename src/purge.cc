@@ -8,11 +8,43 @@
 
 namespace sckl {
 
+namespace {
+
+// sckl's apt files must not outlive its programs, edited or not: the hook
+// configuration names programs that remove deletes (apt would then fail
+// every install), and the pin would keep hiding grub from an admin who
+// removed sckl to get it. An admin's edit is kept beside them under a name
+// apt skips silently (Dir::Ignore-Files-Silently has "\.disabled$"); purge
+// removes it with the rest of sckl's configuration.
+Status take_out_apt_file(System& sys, const Manifest& manifest, const std::string& path) {
+  auto edited = edited_since_written(sys, manifest, path);
+  if (!edited.ok()) return edited.error();
+  if (!edited.value()) return restore_file(sys, manifest, path);
+  auto info = sys.stat(path);
+  if (!info.ok()) return info.error();
+  auto text = sys.read_file(path);
+  if (!text.ok()) return text.error();
+  const std::string aside = disabled_apt_copy(path);
+  SCKL_TRY(sys.write_file(aside, text.value(), info.value().mode));
+  SCKL_TRY(sys.remove_file(path));
+  log_warning(sys.display(path) + " was edited since sckl wrote it; it would outlive sckl's programs, so it is now " +
+              sys.display(aside) + " (apt skips that name; purge removes it)");
+  return {};
+}
+
+Status take_out_apt_files(System& sys, const Manifest& manifest) {
+  SCKL_TRY(take_out_apt_file(sys, manifest, paths::kAptHookConf));
+  return take_out_apt_file(sys, manifest, paths::kAptPin);
+}
+
+}  // namespace
+
+std::string disabled_apt_copy(const std::string& path) { return path + ".disabled"; }
+
 Status remove_sckl(System& sys) {
   auto manifest = load_manifest(sys);
   if (!manifest.ok()) return manifest.error();
-  SCKL_TRY(restore_file(sys, manifest.value(), paths::kAptHookConf));
-  return restore_file(sys, manifest.value(), paths::kAptPin);
+  return take_out_apt_files(sys, manifest.value());
 }
 
 Status purge_sckl(System& sys, Debconf* debconf) {
@@ -34,7 +66,11 @@ Status purge_sckl(System& sys, Debconf* debconf) {
                   " keeps sckl's preset; remove it with 'echo PURGE | debconf-communicate sckl'");
   }
   // The config file is sckl's own: purge removes it even when the admin
-  // edited it (Policy 6.8: purge removes configuration files).
+  // edited it (Policy 6.8: purge removes configuration files); so are the
+  // edited apt files that remove set aside.
+  SCKL_TRY(take_out_apt_files(sys, manifest.value()));
+  SCKL_TRY(sys.remove_file(disabled_apt_copy(paths::kAptHookConf)));
+  SCKL_TRY(sys.remove_file(disabled_apt_copy(paths::kAptPin)));
   SCKL_TRY(sys.remove_file(paths::kConfigFile));
   SCKL_TRY(sys.remove_file(paths::kDisabledFlag));
   std::vector<std::string> changed;

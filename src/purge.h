@@ -15,7 +15,11 @@ namespace sckl {
 Status purge_sckl(System& sys, Debconf* debconf = nullptr);
 
 // `apt remove sckl`: what must not outlive sckl's programs goes (the apt
-// hook configuration and the grub pin); the rest stays as configuration.
+// hook configuration and the grub pin, an admin's edit of them moved to
+// disabled_apt_copy); the rest stays as configuration.
 Status remove_sckl(System& sys);
+
+// Where remove keeps an admin's edit of one of sckl's apt files: PATH.disabled.
+std::string disabled_apt_copy(const std::string& path);
 
 }  // namespace sckl

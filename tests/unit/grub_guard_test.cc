@@ -4,7 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include "log_capture.h"
+
 #include <fstream>
+#include <iostream>
 #include <sstream>
 
 namespace sckl {
@@ -59,6 +62,18 @@ TEST(GrubGuard, OverrideUsesAptBooleanRules) {
   EXPECT_FALSE(grub_allowed(no.value()));
 }
 
+TEST(GrubGuard, RefusalNamesScklTheReasonAndTheOverrideWithTheVersion) {
+  std::istringstream in(kV2);
+  std::streambuf* saved = std::cin.rdbuf(in.rdbuf());
+  testing::LogCapture log;
+  int rc = apt_refuse_grub_main();
+  std::cin.rdbuf(saved);
+  EXPECT_EQ(rc, 1);
+  EXPECT_TRUE(log.contains("refused to install grub-pc: this server is booted by its provider's kernel")) << log.text();
+  EXPECT_TRUE(log.contains("To install it anyway: apt -o Sckl::Allow-Grub=true install grub-pc=2.06-13"))
+      << log.text();
+}
+
 TEST(GrubGuard, UnknownFormatsAreErrorsNotGuesses) {
   EXPECT_FALSE(parse_pre_install_input("").ok());
   EXPECT_FALSE(parse_pre_install_input("VERSION 1\n\n").ok());
@@ -74,6 +89,13 @@ TEST(GrubGuard, PinAndHookConfigurationCoverEveryBootloader) {
   // command must be the program itself, not a shell construct around it.
   EXPECT_NE(conf.find("DPkg::Pre-Install-Pkgs { \"/usr/lib/sckl/apt-refuse-grub\"; };"), std::string::npos);
   EXPECT_NE(conf.find("DPkg::Tools::Options::/usr/lib/sckl/apt-refuse-grub::Version \"2\";"), std::string::npos);
+  // The JSON hook that names sckl in apt's output, for install and upgrade.
+  EXPECT_NE(conf.find("AptCli::Hooks::Install { \"/usr/lib/sckl/apt-grub-notice\"; };"), std::string::npos);
+  EXPECT_NE(conf.find("AptCli::Hooks::Upgrade { \"/usr/lib/sckl/apt-grub-notice\"; };"), std::string::npos);
+  // The pin, the hook configuration and the refusal show the same override,
+  // the one that gets past the pin.
+  EXPECT_NE(pin.find("apt -o Sckl::Allow-Grub=true install grub-pc=VERSION"), std::string::npos);
+  EXPECT_NE(conf.find("apt -o Sckl::Allow-Grub=true install grub-pc=VERSION"), std::string::npos);
 }
 
 }  // namespace

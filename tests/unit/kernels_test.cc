@@ -61,6 +61,29 @@ TEST(KernelVersions, Validity) {
   EXPECT_FALSE(is_valid_kernel_version("a\nb"));
 }
 
+// Ubuntu keeps the kernel links in /boot (link_in_boot = yes; FACTS.md
+// "Ubuntu's kernel packaging") and none in /: the links are no kernels of
+// their own, and the target comes from /boot/vmlinuz-VERSION alone.
+TEST(InstalledKernels, UbuntuLinksInBootAndNoneInRoot) {
+  FakeSystem s;
+  add_kernel(s, "6.8.0-45-generic");
+  add_kernel(s, "6.8.0-48-generic");
+  s.put_link("/boot/vmlinuz", "vmlinuz-6.8.0-48-generic");
+  s.put_link("/boot/vmlinuz.old", "vmlinuz-6.8.0-45-generic");
+  s.put_link("/boot/initrd.img", "initrd.img-6.8.0-48-generic");
+  s.put_link("/boot/initrd.img.old", "initrd.img-6.8.0-45-generic");
+  ASSERT_FALSE(s.has("/vmlinuz"));
+  auto k = list_installed_kernels(s);
+  ASSERT_TRUE(k.ok()) << k.error().describe();
+  ASSERT_EQ(k.value().size(), 2u);
+  EXPECT_EQ(k.value()[0].version, "6.8.0-48-generic");
+  EXPECT_EQ(k.value()[1].version, "6.8.0-45-generic");
+  auto t = choose_target(k.value(), "newest");
+  ASSERT_TRUE(t.ok());
+  EXPECT_EQ(t.value().image, "/boot/vmlinuz-6.8.0-48-generic");
+  EXPECT_EQ(t.value().initrd, "/boot/initrd.img-6.8.0-48-generic");
+}
+
 TEST(InstalledKernels, ListsNewestFirstIgnoringLeftovers) {
   FakeSystem s;
   add_kernel(s, "6.1.0-47-cloud-amd64");

@@ -155,6 +155,10 @@ after=$(cd "$root" && find . -printf '%p %y %s %m\n' | sort)
 head -c 5000 /dev/urandom > "$root.junk"
 check 0 "apt-refuse-grub" --stdin "$root.junk" -- "$bin/apt-refuse-grub"
 check 0 "" -- "$bin/apt-refuse-grub"
+# apt's JSON hook: run by hand it says what it is; junk on its socket is a
+# warning and exit 0 (a hook must never fail apt).
+check 2 "APT_HOOK_SOCKET" -- "$bin/apt-grub-notice"
+check 0 "apt-grub-notice" --stdin "$root.junk" --env APT_HOOK_SOCKET=0 -- "$bin/apt-grub-notice"
 rm -f "$root.junk" "$root.out" "$root.err"
 
 # The fast-reboot hook acts on this machine's / (it is never given a root):

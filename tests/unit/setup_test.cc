@@ -509,6 +509,41 @@ TEST(Remove, AptFilesLeaveWithTheProgramsAndComeBackOnReinstall) {
   expect_same_tree(pristine, s, "after remove, reinstall and purge");
 }
 
+TEST(Remove, AdminEditedAptFilesAreSetAsideSoAptKeepsWorking) {
+  FakeSystem s = provider_booted_server();
+  ASSERT_TRUE(configure(s).ok());
+  // The admin adds a line to each of sckl's apt files.
+  const std::string hook = s.content(paths::kAptHookConf) + "Debug::RunScripts \"true\";\n";
+  const std::string pin = s.content(paths::kAptPin) + "\nPackage: lilo\nPin: release *\nPin-Priority: -1\n";
+  s.put_file(paths::kAptHookConf, hook);
+  s.put_file(paths::kAptPin, pin);
+  LogCapture log;
+  ASSERT_TRUE(remove_sckl(s).ok());
+  // Nothing left under a name apt reads would name a program remove deletes
+  // or keep hiding grub; the edits stay, named, under a name apt skips.
+  EXPECT_FALSE(s.has(paths::kAptHookConf));
+  EXPECT_FALSE(s.has(paths::kAptPin));
+  EXPECT_EQ(s.content(std::string(paths::kAptHookConf) + ".disabled"), hook);
+  EXPECT_EQ(s.content(std::string(paths::kAptPin) + ".disabled"), pin);
+  EXPECT_TRUE(log.contains("/etc/apt/apt.conf.d/50sckl-refuse-grub.disabled"));
+  // Reinstalled: sckl's own files again; purge removes the set-aside edits.
+  ASSERT_TRUE(configure(s).ok());
+  EXPECT_NE(s.content(paths::kAptHookConf), hook);
+  const FakeSystem pristine = provider_booted_server();
+  ASSERT_TRUE(remove_sckl(s).ok());
+  ASSERT_TRUE(purge_sckl(s).ok());
+  expect_same_tree(pristine, s, "after an edit, remove, reinstall, remove and purge");
+}
+
+TEST(Purge, AdminEditedAptFilesGoOnPurgeWithoutRemoveFirst) {
+  FakeSystem s = provider_booted_server();
+  ASSERT_TRUE(configure(s).ok());
+  s.put_file(paths::kAptHookConf, "// mine\n");
+  ASSERT_TRUE(purge_sckl(s).ok());  // as postrm "disappear" does
+  EXPECT_FALSE(s.has(paths::kAptHookConf));
+  EXPECT_FALSE(s.has(std::string(paths::kAptHookConf) + ".disabled"));
+}
+
 }  // namespace
 }  // namespace sckl
 
