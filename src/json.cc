@@ -181,7 +181,7 @@ class Parser {
         ++pos_;
         JsonValue member;
         if (!value(member, depth + 1)) return false;
-        v.members.emplace_back(std::move(name), std::move(member));
+        v.members.push_back(JsonMember{std::move(name), std::move(member)});
         skip_space();
         if (pos_ < t_.size() && t_[pos_] == ',') {
           ++pos_;

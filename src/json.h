@@ -14,13 +14,15 @@
 
 namespace sckl {
 
+struct JsonMember;
+
 struct JsonValue {
   enum class Kind { Null, Bool, Number, String, Array, Object };
   Kind kind = Kind::Null;
   bool boolean = false;
   std::string text;  // a string's value, or a number as written
   std::vector<JsonValue> items;                // Array
-  std::vector<std::pair<std::string, JsonValue>> members;  // Object, in document order
+  std::vector<JsonMember> members;  // Object, in document order
 
   // The member NAME of an object (the first one), or nullptr.
   const JsonValue* find(const std::string& name) const;
@@ -28,6 +30,13 @@ struct JsonValue {
   std::string string_member(const std::string& name) const;
   // The strings of the array member NAME (other items skipped).
   std::vector<std::string> string_items(const std::string& name) const;
+};
+
+// One member of an object (a struct, not a std::pair: a pair needs
+// JsonValue complete where JsonValue is being defined).
+struct JsonMember {
+  std::string name;
+  JsonValue value;
 };
 
 // Parses one JSON document (surrounding whitespace allowed, nothing else).
