@@ -15,5 +15,7 @@ const std::vector<std::string>& bootloader_packages();
 
 std::string apt_pin_text();
 std::string apt_hook_config_text();
+// The shell command apt runs as sckl's JSON hook (apt_hook_config_text).
+std::string json_hook_command();
 
 }  // namespace sckl
