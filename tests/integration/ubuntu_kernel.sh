@@ -241,8 +241,12 @@ in_chroot apt upgrade -y >"$SCKL_WORK/upgrade.log" 2>&1 || rc=$?
 cat "$SCKL_WORK/upgrade.log" >&2
 [[ $rc -eq 0 ]] || die "apt upgrade exited $rc"
 log "figure: apt upgrade to $abi_b-generic (Ubuntu-shaped, with sckl): $(elapsed "$start") s"
-[[ $(in_chroot dpkg-query -W -f='${db:Status-Abbrev}' "linux-image-$abi_b-generic") == ii* ]] \
-  || die "apt upgrade did not install linux-image-$abi_b-generic"
+if [[ $(in_chroot dpkg-query -W -f='${db:Status-Abbrev}' "linux-image-$abi_b-generic" 2>/dev/null) != ii* ]]; then
+  # Why apt kept it back, for the failure report.
+  in_chroot apt upgrade -s -o Debug::pkgProblemResolver=1 -o Debug::pkgDepCache::Marker=1 \
+    -o Debug::pkgDepCache::AutoInstall=1 2>&1 | tail -n 60 >&2 || true
+  die "apt upgrade did not install linux-image-$abi_b-generic"
+fi
 [[ -z $(bootloaders) ]] || die "a bootloader got installed by apt upgrade: $(bootloaders | tr '\n' ' ')"
 grep -q "^sckl: declined grub-pc (recommended by linux-image-$abi_b-generic): " "$SCKL_WORK/upgrade.log" \
   || die "apt upgrade's output has no line from sckl that it declined grub-pc"

@@ -90,8 +90,12 @@ TEST(GrubGuard, PinAndHookConfigurationCoverEveryBootloader) {
   EXPECT_NE(conf.find("DPkg::Pre-Install-Pkgs { \"/usr/lib/sckl/apt-refuse-grub\"; };"), std::string::npos);
   EXPECT_NE(conf.find("DPkg::Tools::Options::/usr/lib/sckl/apt-refuse-grub::Version \"2\";"), std::string::npos);
   // The JSON hook that names sckl in apt's output, for install and upgrade.
-  EXPECT_NE(conf.find("AptCli::Hooks::Install { \"/usr/lib/sckl/apt-grub-notice\"; };"), std::string::npos);
-  EXPECT_NE(conf.find("AptCli::Hooks::Upgrade { \"/usr/lib/sckl/apt-grub-notice\"; };"), std::string::npos);
+  EXPECT_NE(conf.find("AptCli::Hooks::Install { \"" + json_hook_command() + "\"; };"), std::string::npos);
+  EXPECT_NE(conf.find("AptCli::Hooks::Upgrade { \"" + json_hook_command() + "\"; };"), std::string::npos);
+  EXPECT_EQ(json_hook_command().find("test -x /usr/lib/sckl/apt-grub-notice && exec /usr/lib/sckl/apt-grub-notice; "),
+            0u);
+  // apt.conf strings end at a double quote: the command has none.
+  EXPECT_EQ(json_hook_command().find('"'), std::string::npos);
   // The pin, the hook configuration and the refusal show the same override,
   // the one that gets past the pin.
   EXPECT_NE(pin.find("apt -o Sckl::Allow-Grub=true install grub-pc=VERSION"), std::string::npos);

@@ -2,7 +2,9 @@
 // messages as apt 2.6 writes them (apt-private/private-json-hooks.cc).
 #include "grub_notice.h"
 
+#include <fcntl.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
@@ -10,6 +12,7 @@
 #include <map>
 #include <thread>
 
+#include "apt_files.h"
 #include "log_capture.h"
 
 namespace sckl {
@@ -148,6 +151,35 @@ TEST(GrubNotice, ServesAptsProtocolOverTheSocket) {
   EXPECT_TRUE(served.ok()) << served.error().describe();
   EXPECT_TRUE(log.contains("refused to install grub-pc"));
   EXPECT_TRUE(log.contains("apt -o Sckl::Allow-Grub=true install grub-pc=2.06-13+deb12u1"));
+}
+
+// In "apt remove sckl" apt runs the JSON hooks again after dpkg deleted the
+// program: the configured command must then answer apt's hello itself and
+// exit 0, or that remove fails.
+TEST(GrubNotice, TheConfiguredCommandAnswersTheHelloWithoutTheProgram) {
+  if (access("/usr/lib/sckl/apt-grub-notice", F_OK) == 0)
+    GTEST_SKIP() << "sckl is installed on this machine: the command would run the program";
+  int sv[2];
+  ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+  pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    close(sv[1]);
+    setenv("APT_HOOK_SOCKET", std::to_string(sv[0]).c_str(), 1);
+    execl("/bin/sh", "sh", "-c", json_hook_command().c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  close(sv[0]);
+  std::string hello = R"({"jsonrpc":"2.0","method":"org.debian.apt.hooks.hello","id":0})" "\n\n";
+  ASSERT_EQ(write(sv[1], hello.data(), hello.size()), static_cast<ssize_t>(hello.size()));
+  std::string reply;
+  char c;
+  while (read(sv[1], &c, 1) == 1) reply += c;
+  close(sv[1]);
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  EXPECT_EQ(reply, "{\"jsonrpc\":\"2.0\",\"id\":0,\"result\":{\"version\":\"0.2\"}}\n\n");
 }
 
 TEST(GrubNotice, AGarbledMessageIsAnErrorValue) {
