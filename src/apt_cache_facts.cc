@@ -7,6 +7,8 @@
 #include <apt-pkg/pkgcache.h>
 #include <apt-pkg/pkgsystem.h>
 
+#include <string>
+
 #include "log.h"
 
 namespace sckl {
@@ -75,8 +77,11 @@ bool AptCacheFacts::installed(const std::string& pkg) {
   pkgCache::PkgIterator p = c->GetPkgCache()->FindPkg(pkg);
   if (p.end()) return false;
   if (p.CurrentVer() != 0) return true;
+  // sckl itself Provides "grub" (debian/control) so that a kernel's
+  // Recommends of a bootloader are met without one: that is sckl declining
+  // the bootloader, not a bootloader being there.
   for (auto prv = p.ProvidesList(); !prv.end(); ++prv)
-    if (prv.OwnerPkg().CurrentVer() != 0) return true;
+    if (prv.OwnerPkg().CurrentVer() != 0 && std::string(prv.OwnerPkg().Name()) != "sckl") return true;
   return false;
 }
 

@@ -28,7 +28,8 @@ class AptPackageFacts {
   virtual std::string newest_version(const std::string& pkg) = 0;
   // The Recommends of PKG at VERSION, one or-group per entry.
   virtual std::vector<std::vector<std::string>> recommends(const std::string& pkg, const std::string& version) = 0;
-  // Whether PKG (or a package that provides it) is installed now.
+  // Whether PKG (or a package other than sckl that provides it) is
+  // installed now.
   virtual bool installed(const std::string& pkg) = 0;
 };
 
