@@ -5,10 +5,18 @@
 #include "fake_system.h"
 #include "initramfs.h"
 #include "maint.h"
+#include "maint_args.h"
 #include "paths.h"
 
 namespace sckl {
 namespace {
+
+// A preinst call as dpkg would make it, through the one argument parser.
+MaintCall preinst_call(const std::vector<std::string>& args) {
+  Result<MaintCall> call = parse_maint_args(MaintScript::Preinst, args);
+  EXPECT_TRUE(call.ok()) << (call.ok() ? "" : call.error().message);
+  return call.ok() ? call.value() : MaintCall{};
+}
 
 using testing::FakeSystem;
 
@@ -46,21 +54,23 @@ TEST(Preinst, InstallOnADracutSystemFailsAndChangesNothing) {
   FakeSystem s;
   s.put_file("/usr/bin/dracut", "#!/bin/bash\n", 0755);
   s.put_dir("/run/systemd/system");
-  for (const char* action : {"install", "upgrade"}) {
-    Status st = run_preinst(s, nullptr, MaintCall{MaintScript::Preinst, action, {}, ""});
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"install"}, std::vector<std::string>{"upgrade", "0.1.0", "0.2.0"}}) {
+    const std::string& action = args.front();
+    Status st = run_preinst(s, nullptr, preinst_call(args));
     ASSERT_FALSE(st.ok()) << action;
     EXPECT_NE(st.error().message.find("dracut"), std::string::npos);
     EXPECT_FALSE(s.has(paths::kSwitchRan)) << action;
   }
   // abort-upgrade puts the old version back: never refused.
-  EXPECT_TRUE(run_preinst(s, nullptr, MaintCall{MaintScript::Preinst, "abort-upgrade", {}, ""}).ok());
+  EXPECT_TRUE(run_preinst(s, nullptr, preinst_call({"abort-upgrade", "0.1.0"})).ok());
 }
 
 TEST(Preinst, InstallWithInitramfsToolsMarksTheBootAsBefore) {
   FakeSystem s;
   s.put_file("/usr/sbin/update-initramfs", "#!/bin/sh\n", 0755);
   s.put_dir("/run/systemd/system");
-  ASSERT_TRUE(run_preinst(s, nullptr, MaintCall{MaintScript::Preinst, "install", {}, ""}).ok());
+  ASSERT_TRUE(run_preinst(s, nullptr, preinst_call({"install"})).ok());
   EXPECT_TRUE(s.has(paths::kSwitchRan));
 }
 
