@@ -1,5 +1,6 @@
 #include "maint_args.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <string_view>
 

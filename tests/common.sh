@@ -8,6 +8,7 @@ SCKL_REPO=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
 
 step() { printf '\n==> %s\n' "$*"; }
 seconds_since() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'; }
+minutes_since() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", (b - a) / 60 }'; }
 
 require_root() {
   if [[ $(id -u) -ne 0 ]]; then

@@ -20,12 +20,14 @@ snap=$SCKL_WORK/snap
 
 check "precondition: dracut is installed" test -x "$SCKL_ROOT/usr/bin/dracut"
 check "precondition: initramfs-tools is not" test ! -e "$SCKL_ROOT/usr/sbin/update-initramfs"
-# Left out of the comparison: dpkg's record of the failed attempt; debconf's
-# cache, which holds sckl's templates once a script of it talked to debconf
-# (postrm abort-install does; apt's preconfigure does the same before any
-# install); /run, where the state lock lives (a tmpfs on a running system).
-# Everything else must stay as it was.
-SNAPSHOT_EXCLUDES+=(./var/lib/dpkg ./var/log/dpkg.log ./var/cache/debconf ./run)
+# Left out of the comparison: dpkg's record of the failed attempt; /run,
+# where the state lock lives (a tmpfs on a running system). Everything else
+# must stay as it was, debconf's database included: postrm abort-install does
+# not talk to debconf (src/maint.h maint_uses_debconf), so a refused dpkg -i
+# registers no templates of sckl. (apt install runs apt's preconfigure
+# before the unpack, which registers them for any package; they stay for the
+# next attempt, as debhelper's packages' do, until a purge.)
+SNAPSHOT_EXCLUDES+=(./var/lib/dpkg ./var/log/dpkg.log ./run)
 snapshot "$snap.before"
 cp "$SCKL_DEB" "$SCKL_ROOT/tmp/sckl-under-test.deb"
 rc=0
@@ -41,6 +43,8 @@ check "it stopped in preinst" grep -q 'preinst' <<<"$out"
 status=$(in_chroot dpkg-query -W -f='${Status}' sckl 2>/dev/null || true)
 check "sckl is not installed (status: '${status:-none}')" test "${status:-none}" != "install ok installed"
 check "no sckl files unpacked" test ! -e "$SCKL_ROOT/usr/sbin/sckl"
+# (The tree comparison below covers debconf's database too; this names the cause.)
+check "debconf holds no template of sckl" bash -c '! grep -qs "^Name: sckl/" "$1"' _ "$SCKL_ROOT/var/cache/debconf/templates.dat"
 snapshot "$snap.after"
 compare_snapshots "$snap.before" "$snap.after" "a refused install leaves the tree as it was"
 host_guard_end

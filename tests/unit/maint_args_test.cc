@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <set>
 
+#include "maint.h"
+
 namespace sckl {
 namespace {
 
@@ -197,6 +199,27 @@ TEST(MaintArgs, AnOptionalGroupThatDoesNotMatchIsExtra) {
   auto r = parse(S::Prerm, {"remove", "in-favour"});
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r.value().form, "prerm remove");
+}
+
+// Only the calls that need debconf connect to it: connecting registers
+// sckl's templates, which a postrm abort-install of a refused install must
+// not do (maint.h maint_uses_debconf).
+TEST(MaintArgs, OnlyPostinstAndPostrmPurgeOrDisappearTalkToDebconf) {
+  auto uses = [](MaintScript s, std::vector<std::string> a) {
+    auto r = parse(s, a);
+    EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message);
+    return r.ok() && maint_uses_debconf(r.value());
+  };
+  EXPECT_TRUE(uses(MaintScript::Postinst, {"configure", ""}));
+  EXPECT_TRUE(uses(MaintScript::Postinst, {"configure", "0.1.0"}));
+  EXPECT_TRUE(uses(MaintScript::Postrm, {"purge"}));
+  EXPECT_TRUE(uses(MaintScript::Postrm, {"disappear", "other", "1.0"}));
+  EXPECT_FALSE(uses(MaintScript::Postrm, {"abort-install"}));
+  EXPECT_FALSE(uses(MaintScript::Postrm, {"abort-install", "0.1.0"}));
+  EXPECT_FALSE(uses(MaintScript::Postrm, {"remove"}));
+  EXPECT_FALSE(uses(MaintScript::Postrm, {"abort-upgrade", "0.1.0"}));
+  EXPECT_FALSE(uses(MaintScript::Preinst, {"install"}));
+  EXPECT_FALSE(uses(MaintScript::Prerm, {"remove"}));
 }
 
 }  // namespace
