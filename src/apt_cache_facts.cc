@@ -61,7 +61,7 @@ std::vector<std::vector<std::string>> AptCacheFacts::recommends(const std::strin
       std::vector<std::string> group;
       while (true) {
         group.push_back(start.TargetPkg().Name());
-        if (start == end) break;
+        if (start.Index() == end.Index()) break;  // not ==: clang (C++20) finds the reversed operator ambiguous
         ++start;
       }
       out.push_back(std::move(group));
