@@ -61,7 +61,7 @@ std::vector<std::vector<std::string>> AptCacheFacts::recommends(const std::strin
       std::vector<std::string> group;
       while (true) {
         group.push_back(start.TargetPkg().Name());
-        if (start == end) break;
+        if (start.Index() == end.Index()) break;  // not ==: clang (C++20) finds the reversed operator ambiguous
         ++start;
       }
       out.push_back(std::move(group));
@@ -77,7 +77,7 @@ bool AptCacheFacts::installed(const std::string& pkg) {
   pkgCache::PkgIterator p = c->GetPkgCache()->FindPkg(pkg);
   if (p.end()) return false;
   if (p.CurrentVer() != 0) return true;
-  // sckl itself Provides "grub" (debian/control) so that a kernel's
+  // sckl itself Provides "lilo" (debian/control) so that a kernel's
   // Recommends of a bootloader are met without one: that is sckl declining
   // the bootloader, not a bootloader being there.
   for (auto prv = p.ProvidesList(); !prv.end(); ++prv)

@@ -10,6 +10,7 @@
 #include "cmdline.h"
 #include "config.h"
 #include "fast_reboot.h"
+#include "json.h"
 #include "log.h"
 #include "main_guard.h"
 #include "manifest.h"
@@ -55,27 +56,6 @@ struct Verb {
 };
 
 int cmd_help(const Options&);
-
-std::string json_string(const std::string& s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  return out + "\"";
-}
 
 int report(const Status& st) {
   if (st.ok()) return kExitOk;
@@ -141,28 +121,28 @@ int cmd_status(const Options& o) {
   auto fast_loaded = fast_reboot_loaded(sys);
   if (!fast_loaded.ok()) return report(fast_loaded.error());
   if (o.json) {
-    std::cout << "{\"version\":" << json_string(SCKL_VERSION) << ",\"running_kernel\":" << json_string(v.running_version)
-              << ",\"phase\":" << json_string(on_target ? "target" : "provider")
-              << ",\"target\":" << json_string(v.facts.target)
-              << ",\"target_problem\":" << json_string(v.facts.target.empty() ? v.facts.no_target_why : "")
+    std::cout << "{\"version\":" << json_quote(SCKL_VERSION) << ",\"running_kernel\":" << json_quote(v.running_version)
+              << ",\"phase\":" << json_quote(on_target ? "target" : "provider")
+              << ",\"target\":" << json_quote(v.facts.target)
+              << ",\"target_problem\":" << json_quote(v.facts.target.empty() ? v.facts.no_target_why : "")
               << ",\"armed\":" << (next.value().will_switch ? "true" : "false")
-              << ",\"next_boot\":" << json_string(next.value().summary)
+              << ",\"next_boot\":" << json_quote(next.value().summary)
               << ",\"attempts\":" << v.state.attempts << ",\"tries\":" << tries
-              << ",\"last_result\":" << json_string(boot_result_name(v.state.result))
-              << ",\"counted_kernel\":" << json_string(v.state.target)
+              << ",\"last_result\":" << json_quote(boot_result_name(v.state.result))
+              << ",\"counted_kernel\":" << json_quote(v.state.target)
               << ",\"disabled\":" << (v.facts.disabled ? "true" : "false")
-              << ",\"disabled_why\":" << json_string(v.facts.disabled ? v.facts.disabled_why : "")
-              << ",\"this_boot\":" << json_string(this_boot)
+              << ",\"disabled_why\":" << json_quote(v.facts.disabled ? v.facts.disabled_why : "")
+              << ",\"this_boot\":" << json_quote(this_boot)
               << ",\"fast_reboot\":" << (fast.enabled ? "true" : "false")
               << ",\"fast_reboot_armed\":" << (fast.armed ? "true" : "false")
-              << ",\"fast_reboot_next\":" << json_string(fast.summary)
-              << ",\"fast_reboot_loaded\":" << json_string(fast_loaded.value())
+              << ",\"fast_reboot_next\":" << json_quote(fast.summary)
+              << ",\"fast_reboot_loaded\":" << json_quote(fast_loaded.value())
               << ",\"first_boot_pending\":" << (pending ? "true" : "false") << ",\"changes\":[";
     bool first = true;
     for (const auto& f : m.value().files) {
-      std::cout << (first ? "" : ",") << "{\"path\":" << json_string(f.path)
+      std::cout << (first ? "" : ",") << "{\"path\":" << json_quote(f.path)
                 << ",\"created\":" << (f.original_sha == kAbsent ? "true" : "false")
-                << ",\"state\":" << json_string(file_state(sys, f)) << "}";
+                << ",\"state\":" << json_quote(file_state(sys, f)) << "}";
       first = false;
     }
     std::cout << "]}\n";
@@ -236,11 +216,11 @@ int cmd_list(const Options& o) {
   for (const auto& k : v.kernels) {
     std::string state = v.state.target == k.version ? boot_result_name(v.state.result) : "none";
     if (o.json) {
-      std::cout << (first ? "" : ",") << "{\"version\":" << json_string(k.version)
+      std::cout << (first ? "" : ",") << "{\"version\":" << json_quote(k.version)
                 << ",\"bootable\":" << (k.bootable() ? "true" : "false")
                 << ",\"target\":" << (k.version == v.facts.target ? "true" : "false")
                 << ",\"running\":" << (k.version == v.running_version ? "true" : "false")
-                << ",\"boot_result\":" << json_string(state) << "}";
+                << ",\"boot_result\":" << json_quote(state) << "}";
     } else {
       std::printf("%s %-32s %-9s %s%s\n", k.version == v.facts.target ? "*" : " ", k.version.c_str(),
                   k.bootable() ? "bootable" : (k.has_initrd ? "no-modules" : "no-initrd"), state.c_str(),

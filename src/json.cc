@@ -274,6 +274,10 @@ std::string json_quote(const std::string& text) {
     if (c == '"' || c == '\\') {
       out += '\\';
       out += static_cast<char>(c);
+    } else if (c == '\n') {
+      out += "\\n";  // the short forms keep sckl status --json readable
+    } else if (c == '\t') {
+      out += "\\t";
     } else if (c < 0x20) {
       out += "\\u00";
       out += hex[c >> 4];

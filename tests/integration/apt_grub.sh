@@ -13,6 +13,14 @@
 #     afterwards (before the fix, an edited 50sckl-refuse-grub stayed and
 #     named a deleted program: every apt install failed);
 #   - purge leaves none of sckl's apt files, edited copies included.
+# Facts relied on (../shared/FACTS.md):
+#   - "Hooks and apt": a pin with Pin-Priority -1 makes `apt-get install
+#     grub-pc` fail, but `grub-pc=VERSION` goes through the pin, hence the
+#     Pre-Install-Pkgs hook (stdin: VERSION line, config, blank, actions);
+#   - "apt's output": with the pin alone apt prints "has no installation
+#     candidate" and exits 100, nothing names sckl; apt runs JSON hooks
+#     (AptCli::Hooks::Install, org.debian.apt.hooks.install.fail) when an
+#     install cannot be resolved: the route of sckl's notice.
 # Needs root, SCKL_DEB and the machine's apt sources (apt runs in the chroot).
 set -euo pipefail
 SCKL_TEST_NAME=apt_grub

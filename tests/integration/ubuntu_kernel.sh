@@ -22,6 +22,10 @@
 #     sckl that it declined grub-pc, the hooks ran from the trigger with
 #     DEB_MAINT_PARAMS set, sckl's target is the new kernel (status --json);
 #   - a newer ABI through apt upgrade (new metapackage versions): the same;
+#     apt upgrade keeps back a new package whose Recommends cannot be met
+#     (policy breaks); sckl Provides: lilo, the or-group's last alternative,
+#     so the pinned-out bootloaders leave it met (debian/control says why
+#     not grub);
 #   - dpkg-reconfigure sckl changes the target on that system.
 # Needs root, SCKL_DEB and the machine's apt sources.
 set -euo pipefail

@@ -57,5 +57,11 @@ TEST(Json, QuoteRoundTrips) {
   EXPECT_EQ(v.value().text, s);
 }
 
+// The one quoting of sckl (status --json, list --json and apt's hooks use it).
+TEST(Json, QuoteExactText) {
+  EXPECT_EQ(json_quote("a\"b\\c\n\t\x01\x1f d\xc3\xa9"), "\"a\\\"b\\\\c\\n\\t\\u0001\\u001f d\xc3\xa9\"");
+  EXPECT_EQ(json_quote(""), "\"\"");
+}
+
 }  // namespace
 }  // namespace sckl
