@@ -15,6 +15,7 @@
 #include "main_guard.h"
 #include "manifest.h"
 #include "paths.h"
+#include "kexec_method.h"
 #include "preflight.h"
 #include "process.h"
 #include "setup.h"
@@ -120,6 +121,9 @@ int cmd_status(const Options& o) {
   const FastRebootPlan fast = plan_fast_reboot(v);
   auto fast_loaded = fast_reboot_loaded(sys);
   if (!fast_loaded.ok()) return report(fast_loaded.error());
+  auto method_or = recorded_kexec_method(sys);
+  if (!method_or.ok()) return report(method_or.error());
+  const std::string kexec_method = method_or.value();
   if (o.json) {
     std::cout << "{\"version\":" << json_quote(SCKL_VERSION) << ",\"running_kernel\":" << json_quote(v.running_version)
               << ",\"phase\":" << json_quote(on_target ? "target" : "provider")
@@ -133,6 +137,7 @@ int cmd_status(const Options& o) {
               << ",\"disabled\":" << (v.facts.disabled ? "true" : "false")
               << ",\"disabled_why\":" << json_quote(v.facts.disabled ? v.facts.disabled_why : "")
               << ",\"this_boot\":" << json_quote(this_boot)
+              << ",\"kexec_method\":" << json_quote(kexec_method)
               << ",\"fast_reboot\":" << (fast.enabled ? "true" : "false")
               << ",\"fast_reboot_armed\":" << (fast.armed ? "true" : "false")
               << ",\"fast_reboot_next\":" << json_quote(fast.summary)
@@ -158,6 +163,7 @@ int cmd_status(const Options& o) {
   std::cout << "\n";
   if (v.facts.disabled) std::cout << "disabled:       " << v.facts.disabled_why << "\n";
   if (!this_boot.empty()) std::cout << "this boot:      " << this_boot << "\n";
+  if (!kexec_method.empty()) std::cout << "kexec method:   " << kexec_method << " (how the last switch loaded its target)\n";
   std::cout << "fast reboot:    " << (fast.enabled ? "on: " : "off: ") << fast.summary;
   if (!fast_loaded.value().empty()) std::cout << " (" << fast_loaded.value() << " is loaded for this shutdown)";
   std::cout << "\n";

@@ -1,8 +1,11 @@
 #include "fast_reboot.h"
 
+#include "kexec_method.h"
+
 #include <sstream>
 
 #include "config.h"
+#include "kexec_method.h"
 #include "log.h"
 #include "paths.h"
 #include "preflight.h"
@@ -115,13 +118,10 @@ Status fast_reboot_load(System& sys) {
   auto facts = gather_preflight_facts(sys, v.target, line.value().size());
   if (!facts.ok()) return facts.error();
   SCKL_TRY(preflight_status(run_preflight(facts.value()), v.target.version));
-  Command load({"kexec", "-l", "-i", v.target.image, "--initrd=" + v.target.initrd, "--command-line=" + line.value()},
-               std::chrono::seconds(120));
-  auto loaded = sys.run(load);
+  auto loaded = load_kernel(sys, kexec_method_facts(facts.value()), v.target.image, v.target.initrd, line.value());
   if (!loaded.ok()) return loaded.error();
-  if (loaded.value().exit_code != 0) return command_failed(load, loaded.value());
   // Loaded first: a kernel that does not load costs no attempt.
-  SCKL_TRY(store_boot_state(sys, p.decision.next_state));
+  SCKL_TRY(store_boot_state(sys, p.decision.next_state, {}, kexec_method_name(loaded.value().method)));
   SCKL_TRY(sys.make_dir(paths::kRunDir, 0755));
   SCKL_TRY(sys.write_file(paths::kFastRebootLoaded, v.target.version + "\n", 0644));
   log_info("fast reboot: " + p.summary);

@@ -51,6 +51,9 @@ inline constexpr const char* kOsRelease = "/proc/sys/kernel/osrelease";
 // boot-state record): a fast reboot builds the target's line from it, so
 // that a word the admin took out of extra_cmdline since does not linger.
 inline constexpr const char* kProviderCmdline = "/var/lib/sckl/provider-cmdline";
+// How the last switch loaded its target: "kexec_load" or "kexec_file_load"
+// (kexec_method.h), written with the boot-state record; `sckl status` shows it.
+inline constexpr const char* kKexecMethod = "/var/lib/sckl/kexec-method";
 inline constexpr const char* kKexecLoaded = "/sys/kernel/kexec_loaded";
 
 // Per boot (tmpfs): the switch ran (or must not run) in this boot, and what it decided.

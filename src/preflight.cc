@@ -2,6 +2,9 @@
 
 #include <sstream>
 
+#include "paths.h"
+#include "text.h"
+
 namespace sckl {
 
 bool lockdown_forbids_kexec_load(const std::string& lockdown) {
@@ -25,11 +28,24 @@ std::vector<PreflightCheck> run_preflight(const PreflightFacts& f) {
       disabled ? "/proc/sys/kernel/kexec_load_disabled is 1: kexec is switched off until the next boot; find what "
                  "sets it (sysctl.d) and remove that"
                : "kexec is allowed");
-  const bool locked = lockdown_forbids_kexec_load(f.lockdown);
-  add("lockdown", !locked,
-      locked ? "kernel lockdown (" + f.lockdown + ") allows only signed kernels through kexec_file_load; "
-                   "sckl uses kexec_load"
-             : "no lockdown");
+  // Lockdown no longer stops a switch by itself: kexec_file_load of a signed
+  // kernel may still work (kexec_method.h). One check says whether any
+  // method is left and which is tried first; one advisory line per method
+  // gives its verdict.
+  const auto verdicts = judge_kexec_methods(kexec_method_facts(f));
+  const auto order = kexec_method_order(kexec_method_facts(f));
+  std::string plan;
+  if (order.empty()) {
+    plan = "no method is left: kexec_load " + verdicts[0].verdict + "; kexec_file_load " + verdicts[1].verdict;
+  } else {
+    plan = std::string(kexec_method_name(order[0])) + " first";
+    if (order.size() > 1) plan += ", " + std::string(kexec_method_name(order[1])) + " when the kernel refuses it";
+    else plan += " (" + std::string(kexec_method_name(order[0] == KexecMethod::Load ? KexecMethod::FileLoad
+                                                                                       : KexecMethod::Load)) +
+                 " is not usable)";
+  }
+  add("kexec method", !order.empty(), plan);
+  for (const auto& v : verdicts) add(kexec_method_name(v.method), v.usable, v.verdict, true);
   add("image format", is_bzimage(f.image_head),
       is_bzimage(f.image_head) ? "x86 bzImage" : "the kernel image is not an x86 bzImage; reinstall the kernel package");
   add("initrd", f.initrd_present && f.initrd_size > 0,
@@ -73,7 +89,7 @@ std::string preflight_detail(const PreflightCheck& check, const std::string& ver
 bool check_counts_for_next_boot(const PreflightCheck& check, bool on_provider_kernel) {
   if (check.advisory) return false;
   if (on_provider_kernel) return true;
-  return check.name != "kexec support" && check.name != "kexec_load_disabled" && check.name != "lockdown" &&
+  return check.name != "kexec support" && check.name != "kexec_load_disabled" && check.name != "kexec method" &&
          check.name != "memory";
 }
 
@@ -116,6 +132,18 @@ unsigned long long meminfo_kib(const std::string& meminfo, const std::string& ke
 
 }  // namespace
 
+KexecMethodFacts kexec_method_facts(const PreflightFacts& f) {
+  KexecMethodFacts k;
+  k.kexec_supported = f.kexec_supported;
+  k.kexec_load_disabled = f.kexec_load_disabled;
+  k.lockdown = f.lockdown;
+  k.file_load = f.file_load;
+  k.config_name = f.running_config;
+  k.image_signed = pe_image_signed(f.image_head);
+  k.last_method = f.last_method;
+  return k;
+}
+
 Result<PreflightFacts> gather_preflight_facts(System& sys, const InstalledKernel& kernel, size_t cmdline_length) {
   PreflightFacts f;
   auto disabled = read_if_present(sys, "/proc/sys/kernel/kexec_load_disabled");
@@ -128,6 +156,23 @@ Result<PreflightFacts> gather_preflight_facts(System& sys, const InstalledKernel
   if (!lockdown.ok()) return lockdown.error();
   f.lockdown = lockdown.value();
   while (!f.lockdown.empty() && f.lockdown.back() == '\n') f.lockdown.pop_back();
+  // kexec_file_load is a build option of the running kernel; its config
+  // file is the one place that says so without trying.
+  auto release = read_if_present(sys, paths::kOsRelease);
+  if (!release.ok()) return release.error();
+  f.running_config = "/boot/config-" + std::string(trim(release.value()));
+  auto config_present = path_exists(sys, f.running_config);
+  if (!config_present.ok()) return config_present.error();
+  std::string config_text;
+  if (config_present.value()) {
+    auto c = sys.read_file(f.running_config);
+    if (!c.ok()) return c.error();
+    config_text = c.value();
+  }
+  f.file_load = file_load_support_from_config(config_text, config_present.value());
+  auto last = recorded_kexec_method(sys);
+  if (!last.ok()) return last.error();
+  f.last_method = last.value();
   // Reading the whole image is cheap next to loading it (kexec reads it anyway).
   auto image = sys.read_file(kernel.image);
   if (!image.ok()) return image.error();

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "error.h"
+#include "kexec_method.h"
 #include "kernels.h"
 #include "system.h"
 
@@ -25,6 +26,10 @@ struct PreflightFacts {
   std::string kexec_load_disabled;  // /proc/sys/kernel/kexec_load_disabled ("" when missing)
   bool kexec_supported = false;     // /sys/kernel/kexec_loaded exists (CONFIG_KEXEC)
   std::string lockdown;             // /sys/kernel/security/lockdown ("" when missing)
+  // CONFIG_KEXEC_FILE of the running kernel (/boot/config-$(uname -r)).
+  FileLoadSupport file_load = FileLoadSupport::Unknown;
+  std::string running_config;       // that file's name, for messages
+  std::string last_method;          // paths::kKexecMethod ("" when none)
   std::string image_head;           // the first 1 KiB of the kernel image
   bool initrd_present = false;
   unsigned long long initrd_size = 0;
@@ -61,6 +66,9 @@ Status preflight_status(const std::vector<PreflightCheck>& checks, const std::st
 bool lockdown_forbids_kexec_load(const std::string& lockdown);
 // An x86 bzImage: "HdrS" at offset 0x202.
 bool is_bzimage(const std::string& head);
+
+// The facts the choice of kexec method needs (kexec_method.h).
+KexecMethodFacts kexec_method_facts(const PreflightFacts& facts);
 
 // Reads the facts from the running machine for `kernel`.
 Result<PreflightFacts> gather_preflight_facts(System& sys, const InstalledKernel& kernel, size_t cmdline_length);

@@ -1,6 +1,7 @@
 #include "switch.h"
 
 #include "cmdline.h"
+#include "kexec_method.h"
 #include "log.h"
 #include "nic.h"
 #include "paths.h"
@@ -89,13 +90,19 @@ Result<std::string> recorded_provider_cmdline(System& sys) {
   return trim(text.value());
 }
 
-Status store_boot_state(System& sys, const BootState& state, const std::string& provider_cmdline) {
+Status store_boot_state(System& sys, const BootState& state, const std::string& provider_cmdline,
+                        const std::string& kexec_method) {
   // The provider's line is the same boot after boot: write it only when it
   // changed (one fsync less in the early switch).
   bool write_cmdline = false;
   if (!provider_cmdline.empty()) {
     auto old = recorded_provider_cmdline(sys);
     write_cmdline = !old.ok() || old.value() != provider_cmdline;
+  }
+  bool write_method = false;
+  if (!kexec_method.empty()) {
+    auto old = recorded_kexec_method(sys);
+    write_method = !old.ok() || old.value() != kexec_method;
   }
   auto ro = root_read_only(sys);
   // Outside a booted system (tests, --root) there may be no mountinfo: then
@@ -105,6 +112,7 @@ Status store_boot_state(System& sys, const BootState& state, const std::string& 
   Status st = make_parents(sys, paths::kBootState);
   if (st.ok()) st = sys.write_file(paths::kBootState, state.serialize(), 0644);
   if (st.ok() && write_cmdline) st = sys.write_file(paths::kProviderCmdline, provider_cmdline + "\n", 0644);
+  if (st.ok() && write_method) st = sys.write_file(paths::kKexecMethod, kexec_method + "\n", 0644);
   if (remount) {
     Status back = remount_root(sys, "ro");
     if (st.ok() && !back.ok()) return back;
@@ -256,12 +264,12 @@ Status manual_switch(System& sys) {
   auto facts = gather_preflight_facts(sys, v.target, line.value().size());
   if (!facts.ok()) return facts.error();
   SCKL_TRY(preflight_status(run_preflight(facts.value()), v.target.version));
-  Command load({"kexec", "-l", v.target.image, "--initrd=" + v.target.initrd, "--command-line=" + line.value()},
-               std::chrono::seconds(120));
-  auto loaded = sys.run(load);
+  auto loaded = load_kernel(sys, kexec_method_facts(facts.value()), v.target.image, v.target.initrd, line.value());
   if (!loaded.ok()) return loaded.error();
-  if (loaded.value().exit_code != 0) return command_failed(load, loaded.value());
-  SCKL_TRY(store_boot_state(sys, d.next_state, v.cmdline));
+  const std::string method = kexec_method_name(loaded.value().method);
+  SCKL_TRY(store_boot_state(sys, d.next_state, v.cmdline, method));
+  log_info("loaded " + v.target.version + " with " + method +
+           (loaded.value().fallback_note.empty() ? "" : " (" + loaded.value().fallback_note + ")"));
   log_info(d.reason + " through 'systemctl kexec'");
   Command kexec({"systemctl", "kexec"}, std::chrono::seconds(120));
   auto r = sys.run(kexec);
@@ -339,22 +347,25 @@ Status early_switch(System& sys) {
   if (auto st = preflight_status(checks, view.target.version); !st.ok())
     return say_loudly(sys, "not switching: " + st.error().describe());
 
-  // Load first: a kernel that does not load costs no attempt.
-  Command load({"kexec", "-l", "-i", view.target.image, "--initrd=" + view.target.initrd,
-                "--command-line=" + line.value()},
-               std::chrono::seconds(120));
-  auto loaded = sys.run(load);
-  if (!loaded.ok()) return say_loudly(sys, "not switching: " + loaded.error().describe());
-  if (loaded.value().exit_code != 0)
-    return say_loudly(sys, "not switching: " + command_failed(load, loaded.value()).describe());
+  // Load first: a kernel that does not load costs no attempt (neither
+  // method loading is no attempt either: the record below is not reached).
+  auto loaded = load_kernel(sys, kexec_method_facts(facts.value()), view.target.image, view.target.initrd, line.value());
+  if (!loaded.ok()) return say_loudly(sys, "not switching into " + view.target.version + ": " + loaded.error().describe());
+  const std::string method = kexec_method_name(loaded.value().method);
+  const std::string with = " with " + method +
+                           (loaded.value().fallback_note.empty() ? "" : " (" + loaded.value().fallback_note + ")");
 
   // From here the target is loaded and, once recorded, counted. The record
   // must be on disk before kexec -e (a power cut or a target that hangs
   // must still count: tests/vm/powerloss), so it comes first; every way out
   // that does not reach kexec -e takes it back and unloads the kernel.
-  if (Status recorded = store_boot_state(sys, d.next_state, view.cmdline); !recorded.ok())
+  if (Status recorded = store_boot_state(sys, d.next_state, view.cmdline, method); !recorded.ok())
     return abandon_switch(sys, view, "cannot record the attempt: " + recorded.error().describe());
-  log_info(d.reason);
+  log_info(d.reason + with);
+  // Only for the record of this boot: its failure must not stop a switch
+  // whose attempt is already counted.
+  if (Status said = sys.write_file(paths::kDecision, d.reason + with + "\n", 0644); !said.ok())
+    log_warning(said.error().describe());
 
   // Leave the root file system clean: read-only and synced.
   auto ro = root_read_only(sys);

@@ -42,9 +42,11 @@ Result<std::string> target_cmdline(const SwitchView& view, int attempt);
 // Reads and writes the boot-state record (atomic). Writing makes a
 // read-only root writable for the moment of the write. A switch passes the
 // provider's command line too: it is recorded (paths::kProviderCmdline,
-// only when it changed) in the same writable moment.
+// only when it changed) in the same writable moment, and the kexec method
+// that loaded the target (paths::kKexecMethod, likewise).
 Result<BootState> load_boot_state(System& sys);
-Status store_boot_state(System& sys, const BootState& state, const std::string& provider_cmdline = {});
+Status store_boot_state(System& sys, const BootState& state, const std::string& provider_cmdline = {},
+                        const std::string& kexec_method = {});
 
 // The provider's command line recorded by the last switch, or "" when
 // there is none (a switch by an older sckl).

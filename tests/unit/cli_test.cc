@@ -237,6 +237,48 @@ TEST(CliStatusAndCheck, StatusNeverPromisesWhatCheckRefuses) {
   EXPECT_NE(json.out.find("\"armed\":true"), std::string::npos) << json.out;
 }
 
+// `sckl check` gives each kexec method's verdict from facts alone (it runs
+// nothing: no load on a live machine); `sckl status` names the method of
+// the last switch.
+TEST(CliStatusAndCheck, CheckShowsEachKexecMethodAndStatusTheMethodUsed) {
+  FakeMachine m;
+  m.s.put_file("/proc/sys/kernel/kexec_load_disabled", "0\n");
+  m.s.put_file("/sys/kernel/kexec_loaded", "0\n");
+  m.s.put_file("/proc/meminfo", "MemAvailable:     800000 kB\n");
+  m.s.put_file("/boot/config-6.1.0-47-cloud-amd64", "CONFIG_KEXEC=y\nCONFIG_KEXEC_FILE=y\n");
+  auto check = m.run({"check"});
+  EXPECT_EQ(check.code, 0) << check.out;
+  EXPECT_NE(check.out.find("ok   kexec_load: ok\n"), std::string::npos) << check.out;
+  EXPECT_NE(check.out.find("ok   kexec_file_load: ok\n"), std::string::npos) << check.out;
+  EXPECT_NE(check.out.find("ok   kexec method: kexec_load first, kexec_file_load when the kernel refuses it"),
+            std::string::npos)
+      << check.out;
+  EXPECT_TRUE(m.s.commands_run.empty());
+  // Lockdown with an unsigned target: no method left; check and status agree.
+  m.s.put_file("/sys/kernel/security/lockdown", "none [integrity] confidentiality\n");
+  check = m.run({"check"});
+  EXPECT_EQ(check.code, 1) << check.out;
+  EXPECT_NE(check.out.find("warn kexec_load: refused by lockdown (integrity)"), std::string::npos) << check.out;
+  EXPECT_NE(check.out.find("warn kexec_file_load: refused: lockdown (integrity) needs a signed kernel"),
+            std::string::npos)
+      << check.out;
+  EXPECT_NE(check.out.find("FAIL kexec method: no method is left"), std::string::npos) << check.out;
+  EXPECT_NE(m.run({"status", "--json"}).out.find("\"armed\":false"), std::string::npos);
+  // Signed: kexec_file_load is left.
+  m.s.put_file("/boot/vmlinuz-6.1.0-56-amd64", testing::fake_signed_bzimage());
+  check = m.run({"check"});
+  EXPECT_EQ(check.code, 0) << check.out;
+  EXPECT_NE(check.out.find("ok   kexec method: kexec_file_load first (kexec_load is not usable)"), std::string::npos)
+      << check.out;
+  EXPECT_TRUE(m.s.commands_run.empty());
+  // The method of the last switch.
+  EXPECT_NE(m.run({"status", "--json"}).out.find("\"kexec_method\":\"\""), std::string::npos);
+  m.s.put_file(paths::kKexecMethod, "kexec_file_load\n");
+  EXPECT_NE(m.run({"status", "--json"}).out.find("\"kexec_method\":\"kexec_file_load\""), std::string::npos);
+  EXPECT_NE(m.run({"status"}).out.find("kexec method:   kexec_file_load (how the last switch loaded its target)"),
+            std::string::npos);
+}
+
 TEST(CliLock, ReadOnlyVerbsTakeNoLock) {
   for (const auto& args : kReadOnly) {
     FakeMachine m;

@@ -4,6 +4,7 @@
 // wholly new and that a re-run converges.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <new>
@@ -110,6 +111,24 @@ class ThrowingSystem : public FakeSystem {
 inline std::string fake_bzimage() {
   std::string head(0x400, '\0');
   head.replace(0x202, 4, "HdrS");
+  return head;
+}
+
+// The same with the PE/COFF header of an EFI-stub kernel whose certificate
+// table is not empty (a signed kernel such as Debian's linux-image-*-amd64).
+inline std::string fake_signed_bzimage() {
+  std::string head = fake_bzimage();
+  head.replace(0, 2, "MZ");
+  auto put32 = [&](size_t at, uint32_t v) {
+    for (int i = 0; i < 4; ++i) head[at + i] = static_cast<char>((v >> (8 * i)) & 0xff);
+  };
+  put32(0x3c, 0x40);                        // e_lfanew
+  head.replace(0x40, 4, std::string("PE\0\0", 4));
+  const size_t opt = 0x40 + 24;
+  head[opt] = 0x0b; head[opt + 1] = 0x02;  // PE32+
+  put32(opt + 108, 6);                      // NumberOfRvaAndSizes
+  put32(opt + 112 + 32, 0x7000);            // certificate table: offset
+  put32(opt + 112 + 36, 0x900);             //                    size
   return head;
 }
 

@@ -171,12 +171,14 @@ TEST(FastReboot, LoadUsesTheProvidersRecordedLineCountsAndRecords) {
   t.s.put_file(paths::kConfigFile, "fast_reboot = yes\nextra_cmdline = mitigations=auto\n");
   ASSERT_TRUE(fast_reboot_load(t.s).ok());
   auto load = t.ran("kexec", "-l");
-  ASSERT_EQ(load.size(), 6u);
-  EXPECT_EQ(load[2], "-i");
-  EXPECT_EQ(load[3], "/boot/vmlinuz-6.1.0-56-amd64");
-  EXPECT_EQ(load[4], "--initrd=/boot/initrd.img-6.1.0-56-amd64");
-  EXPECT_EQ(load[5], "--command-line=root=/dev/vda console=ttyS0 mitigations=auto panic=10 sckl.boot=1");
+  ASSERT_EQ(load.size(), 7u);
+  EXPECT_EQ(load[2], "-c");
+  EXPECT_EQ(load[3], "-i");
+  EXPECT_EQ(load[4], "/boot/vmlinuz-6.1.0-56-amd64");
+  EXPECT_EQ(load[5], "--initrd=/boot/initrd.img-6.1.0-56-amd64");
+  EXPECT_EQ(load[6], "--command-line=root=/dev/vda console=ttyS0 mitigations=auto panic=10 sckl.boot=1");
   EXPECT_EQ(t.state(), (BootState{"6.1.0-56-amd64", 1, BootResult::Indeterminate}));
+  EXPECT_EQ(t.s.content(paths::kKexecMethod), "kexec_load\n");
   EXPECT_EQ(t.s.content(paths::kFastRebootLoaded), "6.1.0-56-amd64\n");
   auto loaded = fast_reboot_loaded(t.s);
   ASSERT_TRUE(loaded.ok());
@@ -189,9 +191,9 @@ TEST(FastReboot, WithoutARecordTheLineIsRebuiltFromThisBoots) {
   t.s.put_file(paths::kBootState, BootState{"6.1.0-56-amd64", 1, BootResult::Indeterminate}.serialize());
   ASSERT_TRUE(fast_reboot_load(t.s).ok());
   auto load = t.ran("kexec", "-l");
-  ASSERT_EQ(load.size(), 6u);
+  ASSERT_EQ(load.size(), 7u);
   // sckl's own words are replaced, not repeated; the attempt goes on.
-  EXPECT_EQ(load[5], "--command-line=root=/dev/vda console=ttyS0 panic=10 sckl.boot=2");
+  EXPECT_EQ(load[6], "--command-line=root=/dev/vda console=ttyS0 panic=10 sckl.boot=2");
   EXPECT_EQ(t.state(), (BootState{"6.1.0-56-amd64", 2, BootResult::Indeterminate}));
 }
 

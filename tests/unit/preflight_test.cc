@@ -34,7 +34,7 @@ TEST(Preflight, AllGoodPasses) {
   auto cs = run_preflight(good_facts());
   EXPECT_TRUE(preflight_passed(cs));
   EXPECT_TRUE(preflight_status(cs, "6.1.0-56-amd64").ok());
-  EXPECT_EQ(cs.size(), 8u);
+  EXPECT_EQ(cs.size(), 10u);
 }
 
 TEST(Preflight, EachFailureIsNamedWithWhatToDo) {
@@ -45,7 +45,10 @@ TEST(Preflight, EachFailureIsNamedWithWhatToDo) {
   } cases[] = {
       {"kexec support", [](PreflightFacts& f) { f.kexec_supported = false; }, "without kexec"},
       {"kexec_load_disabled", [](PreflightFacts& f) { f.kexec_load_disabled = "1\n"; }, "sysctl"},
-      {"lockdown", [](PreflightFacts& f) { f.lockdown = "none [integrity] confidentiality"; }, "signed"},
+      // Under lockdown only kexec_file_load of a signed image is left.
+      {"kexec method", [](PreflightFacts& f) { f.lockdown = "none [integrity] confidentiality"; }, "signed kernel"},
+      {"kexec method", [](PreflightFacts& f) { f.file_load = FileLoadSupport::No; f.lockdown = "none none [confidentiality]"; },
+       "CONFIG_KEXEC_FILE"},
       {"image format", [](PreflightFacts& f) { f.image_head = std::string(0x400, 'x'); }, "reinstall"},
       {"initrd", [](PreflightFacts& f) { f.initrd_present = false; }, "update-initramfs -c -k 6.1.0-56-amd64"},
       {"initrd", [](PreflightFacts& f) { f.initrd_size = 0; }, "empty"},
@@ -79,6 +82,28 @@ TEST(Preflight, AnInitrdWithoutInitramfsToolsRecordOnlyWarns) {
   EXPECT_EQ(detail.find("VERSION"), std::string::npos);
 }
 
+TEST(Preflight, LockdownWithASignedTargetLeavesKexecFileLoad) {
+  auto f = good_facts();
+  f.lockdown = "none [integrity] confidentiality";
+  f.image_head = testing::fake_signed_bzimage();
+  auto cs = run_preflight(f);
+  EXPECT_TRUE(preflight_passed(cs));
+  EXPECT_TRUE(check(cs, "kexec method").ok);
+  EXPECT_NE(check(cs, "kexec method").detail.find("kexec_file_load first"), std::string::npos)
+      << check(cs, "kexec method").detail;
+  EXPECT_FALSE(check(cs, "kexec_load").ok);
+  EXPECT_TRUE(check(cs, "kexec_load").advisory);
+  EXPECT_EQ(check(cs, "kexec_load").detail, "refused by lockdown (integrity)");
+  EXPECT_TRUE(check(cs, "kexec_file_load").ok);
+  EXPECT_NE(check(cs, "kexec_file_load").detail.find("needs a signed kernel"), std::string::npos);
+}
+
+TEST(Preflight, WithoutLockdownKexecLoadComesFirst) {
+  auto cs = run_preflight(good_facts());
+  EXPECT_EQ(check(cs, "kexec method").detail, "kexec_load first, kexec_file_load when the kernel refuses it");
+  EXPECT_EQ(check(cs, "kexec_load").detail, "ok");
+}
+
 TEST(Preflight, GathersFromProcSysAndBoot) {
   testing::FakeSystem s;
   s.put_file("/proc/sys/kernel/kexec_load_disabled", "0\n");
@@ -98,6 +123,18 @@ TEST(Preflight, GathersFromProcSysAndBoot) {
   EXPECT_EQ(f.value().mem_available_kib, 800000u);
   EXPECT_TRUE(f.value().initrd_recorded);
   EXPECT_TRUE(preflight_passed(run_preflight(f.value())));
+  // No /proc/sys/kernel/osrelease, no config: the kernel answers when tried.
+  EXPECT_EQ(f.value().file_load, FileLoadSupport::Unknown);
+  s.put_file("/proc/sys/kernel/osrelease", "6.1.0-47-cloud-amd64\n");
+  s.put_file("/boot/config-6.1.0-47-cloud-amd64", "CONFIG_KEXEC=y\n# CONFIG_KEXEC_FILE is not set\n");
+  f = gather_preflight_facts(s, ks.value().at(0), 120);
+  ASSERT_TRUE(f.ok()) << f.error().describe();
+  EXPECT_EQ(f.value().file_load, FileLoadSupport::No);
+  EXPECT_EQ(f.value().running_config, "/boot/config-6.1.0-47-cloud-amd64");
+  s.put_file("/boot/config-6.1.0-47-cloud-amd64", "CONFIG_KEXEC=y\nCONFIG_KEXEC_FILE=y\nCONFIG_KEXEC_SIG=y\n");
+  f = gather_preflight_facts(s, ks.value().at(0), 120);
+  ASSERT_TRUE(f.ok());
+  EXPECT_EQ(f.value().file_load, FileLoadSupport::Yes);
 }
 
 }  // namespace

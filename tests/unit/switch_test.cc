@@ -25,6 +25,10 @@ struct KexecExecuted {};
 struct Machine {
   FakeSystem s;
   int kexec_load_exit = 0;
+  std::string kexec_load_err = "kexec: load failed";
+  // `kexec -l -s` (kexec_file_load).
+  int file_load_exit = 0;
+  std::string file_load_err = "kexec_file_load failed: Key was rejected by service";
   // A kexec -e that returns (fails) instead of executing the target.
   bool exec_returns = false;
   std::vector<std::string> mounts;
@@ -50,7 +54,9 @@ struct Machine {
                    std::string("22 1 254:0 / / ") + (rw ? "rw" : "ro") + ",relatime - ext4 /dev/vda rw\n");
         return ProcessResult{0, "", ""};
       }
-      if (c.argv[0] == "kexec" && c.argv[1] == "-l") return ProcessResult{kexec_load_exit, "", "kexec: load failed"};
+      if (c.argv[0] == "kexec" && c.argv[1] == "-l")
+        return c.argv[2] == "-s" ? ProcessResult{file_load_exit, "", file_load_err}
+                                 : ProcessResult{kexec_load_exit, "", kexec_load_err};
       if (c.argv[0] == "kexec" && c.argv[1] == "-e") {
         state_at_exec = s.content(paths::kBootState);
         if (exec_returns) return ProcessResult{1, "", "kexec: exec failed"};
@@ -110,9 +116,13 @@ TEST(EarlySwitch, LoadsRecordsAndExecutesTheNewestKernel) {
   EXPECT_TRUE(m.boot());
   auto load = m.kexec_load_argv();
   ASSERT_FALSE(load.empty());
-  EXPECT_EQ(load[3], "/boot/vmlinuz-6.1.0-56-amd64");
-  EXPECT_EQ(load[4], "--initrd=/boot/initrd.img-6.1.0-56-amd64");
-  EXPECT_EQ(load[5], "--command-line=root=/dev/vda console=ttyS0 panic=10 sckl.boot=1");
+  // kexec_load(2), without purgatory's checksum (the fast method).
+  EXPECT_EQ(load[2], "-c");
+  EXPECT_EQ(load[3], "-i");
+  EXPECT_EQ(load[4], "/boot/vmlinuz-6.1.0-56-amd64");
+  EXPECT_EQ(load[5], "--initrd=/boot/initrd.img-6.1.0-56-amd64");
+  EXPECT_EQ(load[6], "--command-line=root=/dev/vda console=ttyS0 panic=10 sckl.boot=1");
+  EXPECT_EQ(m.s.content(paths::kKexecMethod), "kexec_load\n");
   EXPECT_TRUE(m.executed());
   EXPECT_EQ(m.state(), (BootState{"6.1.0-56-amd64", 1, BootResult::Indeterminate}));
   // Root was read-only: made writable for the record only, then read-only again.
@@ -190,6 +200,69 @@ TEST(EarlySwitch, AFailedLoadCostsNoAttemptAndIsReported) {
   EXPECT_FALSE(m.executed());
   EXPECT_EQ(m.state(), BootState{});
   EXPECT_NE(m.s.content(paths::kMotd).find("kexec: load failed"), std::string::npos);
+}
+
+// Under lockdown kexec_load is refused by the kernel: the switch goes
+// straight to kexec_file_load of the (signed) target and records the method.
+TEST(EarlySwitch, UnderLockdownASignedTargetLoadsWithKexecFileLoad) {
+  Machine m;
+  m.s.put_file("/sys/kernel/security/lockdown", "none [integrity] confidentiality\n");
+  m.s.put_file("/boot/vmlinuz-6.1.0-56-amd64", testing::fake_signed_bzimage());
+  EXPECT_TRUE(m.boot());
+  auto load = m.kexec_load_argv();
+  ASSERT_FALSE(load.empty());
+  EXPECT_EQ(load[2], "-s");
+  for (const auto& c : m.s.commands_run) EXPECT_FALSE(c[0] == "kexec" && c[1] == "-l" && c[2] == "-c");
+  EXPECT_EQ(m.state(), (BootState{"6.1.0-56-amd64", 1, BootResult::Indeterminate}));
+  EXPECT_EQ(m.s.content(paths::kKexecMethod), "kexec_file_load\n");
+  EXPECT_NE(m.s.content(paths::kDecision).find("with kexec_file_load (kexec_load refused by lockdown (integrity))"),
+            std::string::npos)
+      << m.s.content(paths::kDecision);
+}
+
+// Both methods refused: nothing loaded, no attempt, the reason for the
+// admin, and the provider's boot goes on.
+TEST(EarlySwitch, LockdownRefusingBothMethodsCountsNoAttemptAndSaysWhy) {
+  Machine m;
+  m.s.put_file("/sys/kernel/security/lockdown", "none [integrity] confidentiality\n");
+  m.s.put_file("/boot/vmlinuz-6.1.0-56-amd64", testing::fake_signed_bzimage());
+  m.file_load_exit = 255;
+  m.file_load_err = "kexec_file_load failed: Operation not permitted\n";
+  ASSERT_TRUE(early_switch(m.s).ok());
+  EXPECT_FALSE(m.executed());
+  EXPECT_EQ(m.state(), BootState{});
+  EXPECT_EQ(m.s.nodes.count(paths::kKexecMethod), 0u);
+  const std::string motd = m.s.content(paths::kMotd);
+  EXPECT_NE(motd.find("kexec_load refused by lockdown (integrity)"), std::string::npos) << motd;
+  EXPECT_NE(motd.find("kexec_file_load failed"), std::string::npos) << motd;
+  EXPECT_NE(m.s.content(paths::kDecision).find("not switching into 6.1.0-56-amd64"), std::string::npos);
+  // An unsigned target under lockdown: not even tried, and said so.
+  Machine u;
+  u.s.put_file("/sys/kernel/security/lockdown", "none [integrity] confidentiality\n");
+  ASSERT_TRUE(early_switch(u.s).ok());
+  EXPECT_TRUE(u.kexec_load_argv().empty());
+  EXPECT_EQ(u.state(), BootState{});
+  EXPECT_NE(u.s.content(paths::kMotd).find("carries no signature"), std::string::npos) << u.s.content(paths::kMotd);
+}
+
+// A refusal the facts did not foresee (an LSM): kexec_file_load next; its
+// method is tried first on the next boot.
+TEST(EarlySwitch, RefusedKexecLoadFallsBackAndIsRememberedForTheNextBoot) {
+  Machine m;
+  m.kexec_load_exit = 1;
+  m.kexec_load_err = "kexec_load failed: Operation not permitted\n";
+  m.exec_returns = true;
+  (void)early_switch(m.s);
+  EXPECT_EQ(m.s.commands_run[0][2], "-c");
+  EXPECT_EQ(m.kexec_load_argv()[2], "-c");
+  bool file_tried = false;
+  for (const auto& c : m.s.commands_run) file_tried |= c[0] == "kexec" && c[1] == "-l" && c[2] == "-s";
+  EXPECT_TRUE(file_tried);
+  EXPECT_EQ(m.s.content(paths::kKexecMethod), "kexec_file_load\n");
+  m.exec_returns = false;
+  m.reboot();
+  EXPECT_TRUE(m.boot());
+  EXPECT_EQ(m.kexec_load_argv()[2], "-s");  // the remembered method first
 }
 
 TEST(EarlySwitch, KillSwitchesAndFirstBootPending) {
@@ -275,7 +348,7 @@ TEST(EarlySwitch, ExtraWordsAndClassicNicNamesReachTheCommandLine) {
   m.boot();
   auto load = m.kexec_load_argv();
   ASSERT_FALSE(load.empty());
-  EXPECT_EQ(load[5], "--command-line=root=/dev/vda quiet mitigations=auto net.ifnames=0 panic=10 sckl.boot=1");
+  EXPECT_EQ(load[6], "--command-line=root=/dev/vda quiet mitigations=auto net.ifnames=0 panic=10 sckl.boot=1");
 }
 
 // Power lost at every call of the switch: the record is whole, and booting
