@@ -112,7 +112,7 @@ TEST(EarlySwitch, LoadsRecordsAndExecutesTheNewestKernel) {
   ASSERT_FALSE(load.empty());
   EXPECT_EQ(load[3], "/boot/vmlinuz-6.1.0-56-amd64");
   EXPECT_EQ(load[4], "--initrd=/boot/initrd.img-6.1.0-56-amd64");
-  EXPECT_EQ(load[5], "--command-line=root=/dev/vda console=ttyS0 panic=10 sckl.boot=1");
+  EXPECT_EQ(load[5], "--command-line=root=/dev/vda console=ttyS0 panic=10 sckl.boot_timeout=600 sckl.boot=1");
   EXPECT_TRUE(m.executed());
   EXPECT_EQ(m.state(), (BootState{"6.1.0-56-amd64", 1, BootResult::Indeterminate}));
   // Root was read-only: made writable for the record only, then read-only again.
@@ -275,7 +275,7 @@ TEST(EarlySwitch, ExtraWordsAndClassicNicNamesReachTheCommandLine) {
   m.boot();
   auto load = m.kexec_load_argv();
   ASSERT_FALSE(load.empty());
-  EXPECT_EQ(load[5], "--command-line=root=/dev/vda quiet mitigations=auto net.ifnames=0 panic=10 sckl.boot=1");
+  EXPECT_EQ(load[5], "--command-line=root=/dev/vda quiet mitigations=auto net.ifnames=0 panic=10 sckl.boot_timeout=600 sckl.boot=1");
 }
 
 // Power lost at every call of the switch: the record is whole, and booting
