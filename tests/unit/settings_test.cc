@@ -58,6 +58,10 @@ TEST(Settings, QuestionNamesAreThePublicInterface) {
 }
 
 TEST(Settings, ValidationNamesTheKeyAndWhatIsAllowed) {
+  EXPECT_TRUE(check("boot_timeout", "0").ok());
+  EXPECT_TRUE(check("boot_timeout", "60").ok());
+  EXPECT_FALSE(check("boot_timeout", "10").ok());
+  EXPECT_FALSE(check("boot_timeout", "10min").ok());
   EXPECT_TRUE(check("tries", "1").ok());
   EXPECT_TRUE(check("tries", "9").ok());
   for (const char* bad : {"abc", "0", "10", "", " 2", "-1"}) {
