@@ -23,6 +23,7 @@ std::string BootState::serialize() const {
       << "target=" << target << "\n"
       << "attempts=" << attempts << "\n"
       << "result=" << boot_result_name(result) << "\n";
+  if (hung_after > 0) out << "hung_after=" << hung_after << "\n";
   return out.str();
 }
 
@@ -48,6 +49,10 @@ Result<BootState> BootState::parse(const std::string& text, const std::string& n
       if (value.empty() || value.size() > 3 || value.find_first_not_of("0123456789") != std::string::npos)
         return bad("attempts must be a small number");
       s.attempts = std::stoi(value);
+    } else if (key == "hung_after") {
+      if (value.empty() || value.size() > 6 || value.find_first_not_of("0123456789") != std::string::npos)
+        return bad("hung_after must be a number of seconds");
+      s.hung_after = std::stoi(value);
     } else if (key == "result") {
       if (value == "none") s.result = BootResult::None;
       else if (value == "indeterminate") s.result = BootResult::Indeterminate;
@@ -82,15 +87,18 @@ SwitchDecision decide_switch(const BootState& state, const SwitchFacts& f) {
   }
   const bool same = state.target == f.target;
   if (same && state.result == BootResult::Bad) {
-    d.reason = f.target + " is marked bad; staying on the provider kernel (run 'sckl retry' to try it again)";
+    d.reason = f.target + " is marked bad" + (hang_note(state).empty() ? "" : " (" + hang_note(state) + ")") +
+               "; staying on the provider kernel (run 'sckl retry' to try it again)";
     return d;
   }
+  const std::string hung = same ? hang_note(state) : "";
   if (same && state.result == BootResult::Indeterminate && state.attempts >= f.tries) {
     d.next_state.result = BootResult::Bad;
     d.state_changed = true;
     d.reason = f.target + " did not confirm " + std::to_string(state.attempts) +
-               (state.attempts == 1 ? " boot" : " boots") +
-               " in a row; staying on the provider kernel (run 'sckl retry' to try it again)";
+               (state.attempts == 1 ? " boot" : " boots") + " in a row" +
+               (hung.empty() ? "" : " (the last time " + hung + ")") +
+               "; staying on the provider kernel (run 'sckl retry' to try it again)";
     return d;
   }
   d.do_switch = true;
@@ -98,8 +106,13 @@ SwitchDecision decide_switch(const BootState& state, const SwitchFacts& f) {
   d.next_state = BootState{f.target, d.attempt, BootResult::Indeterminate};
   d.state_changed = true;
   d.reason = "switching into " + f.target + " (attempt " + std::to_string(d.attempt) + " of " +
-             std::to_string(f.tries) + ")";
+             std::to_string(f.tries) + (hung.empty() ? "" : "; the last attempt: " + hung) + ")";
   return d;
+}
+
+std::string hang_note(const BootState& state) {
+  if (state.hung_after <= 0) return "";
+  return "the target hung (did not reach sckl-boot-ok within " + std::to_string(state.hung_after) + " s)";
 }
 
 BootState mark_good(const BootState& state, const std::string& version) {

@@ -25,6 +25,11 @@ struct BootState {
   std::string target;  // kernel version the count is about ("" = none yet)
   int attempts = 0;    // switches into target since its last confirmation
   BootResult result = BootResult::None;
+  // The last attempt hung: it did not reach sckl-boot-ok within this many
+  // seconds and sckl-boot-deadline.service reset it (hang_guard.h); 0 when
+  // it is not known to have hung (it may have crashed, lost power, or not
+  // ended yet). Written as "hung_after=N" only when set.
+  int hung_after = 0;
 
   std::string serialize() const;
   // A damaged record is an Error naming the file (callers decide: the
@@ -54,6 +59,10 @@ struct SwitchDecision {
 // The decision of a provider boot: a plain function of the facts and the
 // recorded state.
 SwitchDecision decide_switch(const BootState& state, const SwitchFacts& facts);
+
+// "the target hung (did not reach sckl-boot-ok within N s)", or "" when the
+// record says nothing about a hang.
+std::string hang_note(const BootState& state);
 
 // The target confirmed itself (`sckl good` from sckl-boot-ok.service, or by
 // hand): its count starts again; a bad mark on it is lifted.

@@ -11,6 +11,7 @@
 #include "config.h"
 #include "fast_reboot.h"
 #include "json.h"
+#include "hang_guard.h"
 #include "log.h"
 #include "main_guard.h"
 #include "manifest.h"
@@ -134,6 +135,7 @@ int cmd_status(const Options& o) {
               << ",\"attempts\":" << v.state.attempts << ",\"tries\":" << tries
               << ",\"last_result\":" << json_quote(boot_result_name(v.state.result))
               << ",\"counted_kernel\":" << json_quote(v.state.target)
+              << ",\"last_attempt_hung_after\":" << v.state.hung_after
               << ",\"disabled\":" << (v.facts.disabled ? "true" : "false")
               << ",\"disabled_why\":" << json_quote(v.facts.disabled ? v.facts.disabled_why : "")
               << ",\"this_boot\":" << json_quote(this_boot)
@@ -160,6 +162,7 @@ int cmd_status(const Options& o) {
   std::cout << "next boot:      " << next.value().summary << "\n";
   std::cout << "boot count:     " << boot_result_name(v.state.result);
   if (!v.state.target.empty()) std::cout << " for " << v.state.target << ", " << v.state.attempts << " of " << tries << " unconfirmed";
+  if (!hang_note(v.state).empty()) std::cout << "; last attempt: " << hang_note(v.state);
   std::cout << "\n";
   if (v.facts.disabled) std::cout << "disabled:       " << v.facts.disabled_why << "\n";
   if (!this_boot.empty()) std::cout << "this boot:      " << this_boot << "\n";
@@ -242,6 +245,13 @@ int cmd_list(const Options& o) {
 int cmd_good(const Options& o) {
   System& sys = *o.sys;
   return report(confirm_good(sys, o.boot));
+}
+int cmd_hung(const Options& o) {
+  if (!o.boot) {
+    std::cerr << "sckl: 'hung' is for sckl-boot-deadline.service only: 'sckl hung --boot'\n";
+    return kExitUsage;
+  }
+  return report(record_hang(*o.sys));
 }
 int cmd_bad(const Options& o) {
   System& sys = *o.sys;
@@ -344,6 +354,7 @@ const Verb kVerbs[] = {
     {"set-target", "VERSION|newest", "choose the kernel to switch into", 1, 1, W, A, cmd_set_target},
     {"good", "[--boot]", "the target works: count again from zero, lift a bad mark", 0, 0, W, A, cmd_good},
     {"bad", "", "the target does not work: stay on the provider's kernel", 0, 0, W, A, cmd_bad},
+    {"hung", "--boot", "record that this switched boot missed boot_timeout (sckl-boot-deadline)", 0, 0, W, M, cmd_hung},
     {"retry", "", "forget the count for the target; the next boot tries it", 0, 0, W, A, cmd_retry},
     {"setup", "[--first-boot|--initrds]", "fit /etc/fstab and NIC names to this machine", 0, 0, W, M, cmd_setup},
     {"version", "", "print the version", 0, 0, R, A, cmd_version},
@@ -441,7 +452,7 @@ int cli_run(int argc, char** argv, System* system) {
     log_error("--first-boot and --initrds are two steps (two units); give one");
     return kExitUsage;
   }
-  if (o.boot && !allowed("--boot", {"good"})) return kExitUsage;
+  if (o.boot && !allowed("--boot", {"good", "hung"})) return kExitUsage;
   if (verb->scope == Scope::RunningMachine && o.root != "/") {
     log_error(std::string("'") + verb->name + "' acts on the running machine and cannot act on --root " + o.root);
     return kExitUsage;

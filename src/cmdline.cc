@@ -74,7 +74,7 @@ Result<std::string> build_target_cmdline(const CmdlineSpec& spec) {
   auto extra = parse_extra_cmdline(spec.extra);
   if (!extra.ok()) return extra.error();
   std::vector<std::string> words;
-  std::vector<std::string> replaced_keys = {kBootMarker, kDisableWord, "panic"};
+  std::vector<std::string> replaced_keys = {kBootMarker, kDisableWord, "panic", "sckl.boot_timeout"};
   if (spec.classic_nic_names) replaced_keys.push_back("net.ifnames");
   for (const auto& w : extra.value()) replaced_keys.push_back(cmdline_key(w));
   auto provider = split_kernel_cmdline(spec.provider_cmdline);
@@ -99,6 +99,7 @@ Result<std::string> build_target_cmdline(const CmdlineSpec& spec) {
   for (const auto& w : extra.value()) words.push_back(w);
   if (spec.classic_nic_names) words.push_back("net.ifnames=0");
   words.push_back("panic=" + std::to_string(spec.panic_seconds));
+  if (spec.boot_timeout > 0) words.push_back("sckl.boot_timeout=" + std::to_string(spec.boot_timeout));
   words.push_back(std::string(kBootMarker) + "=" + std::to_string(spec.attempt));
   words.insert(words.end(), init_args.begin(), init_args.end());
   std::string line = join_kernel_cmdline(words);

@@ -38,6 +38,7 @@ struct CmdlineSpec {
   std::string extra;                    // sckl.conf extra_cmdline
   int panic_seconds = 10;
   int attempt = 1;
+  int boot_timeout = 0;                 // > 0: sckl.boot_timeout=N (hang_guard.h)
   bool classic_nic_names = false;       // nic_names = classic: net.ifnames=0
 };
 

@@ -60,7 +60,10 @@ std::string ConfigFile::default_text() {
          "# Unconfirmed boots into a kernel before sckl stays on the provider's kernel (1-9).\n"
          "tries = 2\n"
          "# Reserved for a reboot on the disk's kernel straight into it by kexec (not implemented yet).\n"
-         "fast_reboot = no\n";
+         "fast_reboot = no\n"
+         "# Seconds a boot into a kernel not yet confirmed has to reach sckl-boot-ok before it is\n"
+         "# reset by force (back to the provider's kernel; 0 = never; 30-86400).\n"
+         "boot_timeout = 600\n";
 }
 
 std::optional<std::string> ConfigFile::get(const std::string& key) const {

@@ -43,6 +43,9 @@ inline constexpr const char* kKeyExtraCmdline = "extra_cmdline";
 inline constexpr const char* kKeyNicNames = "nic_names";
 inline constexpr const char* kKeyTries = "tries";
 inline constexpr const char* kKeyFastReboot = "fast_reboot";
+// Seconds a switched boot has to reach sckl-boot-ok before it is reset by
+// force (hang_guard.h); 0 = never.
+inline constexpr const char* kKeyBootTimeout = "boot_timeout";
 
 // A key the parser accepts: [a-z0-9_]+ (set() callers and the fuzzer check
 // against the same rule).

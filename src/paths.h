@@ -62,6 +62,9 @@ inline constexpr const char* kSwitchRan = "/run/sckl/switch-ran";
 // The state lock (state_lock.h explains why it lives in /run).
 inline constexpr const char* kStateLock = "/run/sckl/lock";
 inline constexpr const char* kDecision = "/run/sckl/decision";
+// sckl-boot-ok confirmed this switched boot (hang_guard.h: the deadline no
+// longer applies, also after a daemon-reload).
+inline constexpr const char* kBootConfirmed = "/run/sckl/boot-confirmed";
 // The kernel version sckl loaded for a fast reboot in this shutdown
 // (fast_reboot.h); without it the shutdown hook never executes a kernel.
 inline constexpr const char* kFastRebootLoaded = "/run/sckl/fast-reboot";

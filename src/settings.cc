@@ -3,6 +3,7 @@
 #include <cerrno>
 
 #include "cmdline.h"
+#include "hang_guard.h"
 #include "log.h"
 #include "nic.h"
 
@@ -62,6 +63,7 @@ const std::vector<Setting>& settings() {
       {"sckl/nic_names", kKeyNicNames, SettingType::Select, "path"},
       {"sckl/tries", kKeyTries, SettingType::String, "2"},
       {"sckl/fast_reboot", kKeyFastReboot, SettingType::Boolean, "no"},
+      {"sckl/boot_timeout", kKeyBootTimeout, SettingType::String, "600"},
   };
   return all;
 }
@@ -91,6 +93,10 @@ Status validate_setting(const Setting& s, const std::string& value, const std::v
   }
   if (key == kKeyTries) {
     if (value.size() != 1 || value[0] < '1' || value[0] > '9') return bad("must be a number from 1 to 9");
+    return {};
+  }
+  if (key == kKeyBootTimeout) {
+    if (!parse_boot_timeout(value)) return bad("must be 0 (off) or a number of seconds from 30 to 86400");
     return {};
   }
   if (key == kKeyExtraCmdline) {

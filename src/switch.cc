@@ -2,6 +2,7 @@
 
 #include "cmdline.h"
 #include "kexec_method.h"
+#include "hang_guard.h"
 #include "log.h"
 #include "nic.h"
 #include "paths.h"
@@ -194,6 +195,8 @@ Result<std::string> target_cmdline(const SwitchView& view, int attempt) {
   spec.drop_keys = {"BOOT_IMAGE", "initrd"};
   spec.extra = view.config.get(kKeyExtraCmdline).value_or("");
   spec.attempt = attempt;
+  // view.state is the record before this switch (hang_guard.h).
+  spec.boot_timeout = boot_deadline(view.state, view.facts.target, configured_boot_timeout(view.config));
   auto policy = parse_nic_policy(view.config.get(kKeyNicNames).value_or("path"));
   spec.classic_nic_names = policy && *policy == NicPolicy::Classic;
   return build_target_cmdline(spec);
@@ -220,6 +223,11 @@ Status confirm_good(System& sys, bool from_boot_unit) {
   auto version = subject_version(v.value());
   if (!version.ok()) return version.error();
   SCKL_TRY(store_boot_state(sys, mark_good(v.value().state, version.value())));
+  if (from_boot_unit) {
+    // The hang guard's deadline no longer applies to this boot (hang_guard.h).
+    SCKL_TRY(sys.make_dir(paths::kRunDir, 0755));
+    SCKL_TRY(sys.write_file(paths::kBootConfirmed, version.value() + "\n", 0644));
+  }
   log_info(version.value() + " is good" + (from_boot_unit ? ": it reached multi-user" : ""));
   return {};
 }

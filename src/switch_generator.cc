@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "generator_guard.h"
+#include "hang_guard.h"
 #include "log.h"
 #include "main_guard.h"
 #include "switch.h"
@@ -33,6 +34,10 @@ int switch_generator_main(int argc, char** argv, System* sys) {
       // sync are looked up in PATH. A PATH that is set is kept.
       ::setenv("PATH", "/usr/sbin:/usr/bin:/sbin:/bin", 0);
     }
+    // Before the switch (which returns at once on a daemon-reload, when the
+    // units must be written again): on a switched boot, the deadline units.
+    if (Status g = write_hang_guard(*sys, args.at(0)); !g.ok())
+      log_warning("hang guard not armed: " + g.error().describe());
     BudgetedSystem budgeted(*sys, kGeneratorBudget);
     Status st = early_switch(budgeted);
     if (!st.ok()) {

@@ -47,6 +47,7 @@ expect_value extra_cmdline "console=ttyS0 quiet" "preseed"
 expect_value target_kernel "$kver" "preseed"
 expect_value autostart no "preseed"
 expect_value fast_reboot no "preseed (default)"
+expect_value boot_timeout 600 "preseed (default)"
 head -n 1 "$conf" | grep -q "^# sckl's configuration" || die "the new sckl.conf lost its explaining comments"
 log "ok: preseeded answers are in the new sckl.conf"
 
@@ -102,7 +103,7 @@ in_chroot dpkg-reconfigure -f noninteractive sckl >&2 || die "dpkg-reconfigure a
 log "ok: a bad hand edit is refused with a pointer to the file"
 
 # --- interactive: teletype frontend on a pseudo-terminal ------------------------
-# dpkg-reconfigure shows all six questions (priority low); the two bad
+# dpkg-reconfigure shows all seven questions (priority low); the three bad
 # answers are re-asked by postinst after an error note.
 script=$SCKL_WORK/answers
 cat > "$script" <<'EOF2'
@@ -113,8 +114,10 @@ Extra words for the kernel command line:	quiet sckl.boot=1
 network interface names across the switch:	path
 provider's kernel \(1-9\):	abc
 straight into it\?	no
+before it is reset \(0 = never\):	5
 Invalid answer for sckl/extra_cmdline[\s\S]*Extra words for the kernel command line:	quiet
 Invalid answer for sckl/tries[\s\S]*provider's kernel \(1-9\):	4
+Invalid answer for sckl/boot_timeout[\s\S]*before it is reset \(0 = never\):	90
 EOF2
 start=$(date +%s.%N)
 if ! setpriv --bounding-set=-sys_boot -- env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LC_ALL=C.UTF-8 TERM=dumb \
@@ -123,10 +126,11 @@ if ! setpriv --bounding-set=-sys_boot -- env -i PATH=/usr/sbin:/usr/bin:/sbin:/b
   cat "$SCKL_WORK/tty.log" >&2
   die "the interactive dpkg-reconfigure did not go as expected"
 fi
-log "figure: interactive dpkg-reconfigure (8 answers): $(elapsed "$start") s"
+log "figure: interactive dpkg-reconfigure (10 answers): $(elapsed "$start") s"
 grep -q "cannot be used" "$SCKL_WORK/tty.log" || { cat "$SCKL_WORK/tty.log" >&2; die "no error note was shown"; }
 expect_value extra_cmdline quiet "interactive re-ask"
 expect_value tries 4 "interactive re-ask"
+expect_value boot_timeout 90 "interactive re-ask"
 expect_value nic_names path "interactive"
 log "ok: interactive questions shown, bad answers re-asked with a note"
 

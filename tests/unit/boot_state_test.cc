@@ -28,6 +28,34 @@ TEST(BootState, RoundTripsAndRejectsDamage) {
   EXPECT_NE(junk.error().message.find("/var/lib/sckl/boot-state line 1"), std::string::npos);
 }
 
+TEST(BootState, HungAfterIsKeptOnlyWhenSet) {
+  BootState s{"6.1.0-56-amd64", 1, BootResult::Indeterminate, 60};
+  EXPECT_NE(s.serialize().find("hung_after=60\n"), std::string::npos);
+  auto back = BootState::parse(s.serialize(), "boot-state");
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(back.value(), s);
+  EXPECT_EQ(BootState{}.serialize().find("hung_after"), std::string::npos);
+  EXPECT_FALSE(BootState::parse("hung_after=soon\n", "f").ok());
+  EXPECT_EQ(hang_note(s), "the target hung (did not reach sckl-boot-ok within 60 s)");
+  EXPECT_EQ(hang_note(BootState{}), "");
+}
+
+TEST(DecideSwitch, AHangIsNamedAndANewAttemptForgetsIt) {
+  BootState hung{"6.1.0-56-amd64", 1, BootResult::Indeterminate, 60};
+  auto d = decide_switch(hung, facts());
+  EXPECT_TRUE(d.do_switch);
+  EXPECT_NE(d.reason.find("the target hung"), std::string::npos) << d.reason;
+  EXPECT_EQ(d.next_state, (BootState{"6.1.0-56-amd64", 2, BootResult::Indeterminate}));
+  hung.attempts = 2;
+  auto stay = decide_switch(hung, facts());
+  EXPECT_FALSE(stay.do_switch);
+  EXPECT_EQ(stay.next_state.result, BootResult::Bad);
+  EXPECT_EQ(stay.next_state.hung_after, 60);
+  EXPECT_NE(stay.reason.find("the target hung (did not reach sckl-boot-ok within 60 s)"), std::string::npos);
+  auto later = decide_switch(stay.next_state, facts());
+  EXPECT_NE(later.reason.find("is marked bad (the target hung"), std::string::npos) << later.reason;
+}
+
 TEST(DecideSwitch, FirstBootSwitchesAsAttemptOne) {
   auto d = decide_switch(BootState{}, facts());
   EXPECT_TRUE(d.do_switch);

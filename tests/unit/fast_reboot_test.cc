@@ -193,7 +193,7 @@ TEST(FastReboot, WithoutARecordTheLineIsRebuiltFromThisBoots) {
   auto load = t.ran("kexec", "-l");
   ASSERT_EQ(load.size(), 7u);
   // sckl's own words are replaced, not repeated; the attempt goes on.
-  EXPECT_EQ(load[6], "--command-line=root=/dev/vda console=ttyS0 panic=10 sckl.boot=2");
+  EXPECT_EQ(load[6], "--command-line=root=/dev/vda console=ttyS0 panic=10 sckl.boot_timeout=600 sckl.boot=2");
   EXPECT_EQ(t.state(), (BootState{"6.1.0-56-amd64", 2, BootResult::Indeterminate}));
 }
 

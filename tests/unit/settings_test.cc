@@ -48,7 +48,7 @@ TEST(Settings, QuestionNamesAreThePublicInterface) {
   std::vector<std::string> names;
   for (const auto& s : settings()) names.push_back(s.question);
   EXPECT_EQ(names, (std::vector<std::string>{"sckl/autostart", "sckl/target_kernel", "sckl/extra_cmdline",
-                                             "sckl/nic_names", "sckl/tries", "sckl/fast_reboot"}));
+                                             "sckl/nic_names", "sckl/tries", "sckl/fast_reboot", "sckl/boot_timeout"}));
   // Every default is valid, and the default file spells every default.
   ConfigFile def = parse(ConfigFile::default_text());
   for (const auto& s : settings()) {
@@ -58,6 +58,10 @@ TEST(Settings, QuestionNamesAreThePublicInterface) {
 }
 
 TEST(Settings, ValidationNamesTheKeyAndWhatIsAllowed) {
+  EXPECT_TRUE(check("boot_timeout", "0").ok());
+  EXPECT_TRUE(check("boot_timeout", "60").ok());
+  EXPECT_FALSE(check("boot_timeout", "10").ok());
+  EXPECT_FALSE(check("boot_timeout", "10min").ok());
   EXPECT_TRUE(check("tries", "1").ok());
   EXPECT_TRUE(check("tries", "9").ok());
   for (const char* bad : {"abc", "0", "10", "", " 2", "-1"}) {

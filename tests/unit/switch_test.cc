@@ -10,6 +10,7 @@
 
 #include "arm.h"
 #include "fake_system.h"
+#include "hang_guard.h"
 #include "paths.h"
 #include "time_budget.h"
 
@@ -121,7 +122,7 @@ TEST(EarlySwitch, LoadsRecordsAndExecutesTheNewestKernel) {
   EXPECT_EQ(load[3], "-i");
   EXPECT_EQ(load[4], "/boot/vmlinuz-6.1.0-56-amd64");
   EXPECT_EQ(load[5], "--initrd=/boot/initrd.img-6.1.0-56-amd64");
-  EXPECT_EQ(load[6], "--command-line=root=/dev/vda console=ttyS0 panic=10 sckl.boot=1");
+  EXPECT_EQ(load[6], "--command-line=root=/dev/vda console=ttyS0 panic=10 sckl.boot_timeout=600 sckl.boot=1");
   EXPECT_EQ(m.s.content(paths::kKexecMethod), "kexec_load\n");
   EXPECT_TRUE(m.executed());
   EXPECT_EQ(m.state(), (BootState{"6.1.0-56-amd64", 1, BootResult::Indeterminate}));
@@ -191,6 +192,79 @@ TEST(EarlySwitch, UnconfirmedTargetIsTriedTwiceThenTheProviderStaysAndSaysSo) {
   m.reboot();
   m.boot();
   EXPECT_EQ(m.state(), (BootState{"6.1.0-57-amd64", 1, BootResult::Indeterminate}));
+}
+
+// The hang guard through a whole cycle: two switched boots that hang are
+// recorded as such, the provider then stays and says the target hung.
+TEST(HangGuard, HungTargetIsRecordedResetAndNamedAfterItsTries) {
+  Machine m;
+  const std::string gen = "/run/systemd/generator";
+  const std::string timer = gen + "/sckl-boot-deadline.timer";
+  for (int attempt = 1; attempt <= 2; ++attempt) {
+    m.reboot();
+    EXPECT_TRUE(m.boot()) << attempt;
+    // A provider boot arms nothing.
+    EXPECT_FALSE(m.s.has(timer));
+    std::string line = m.kexec_load_argv()[5].substr(std::string("--command-line=").size());
+    EXPECT_NE(line.find(" sckl.boot_timeout=600 sckl.boot=" + std::to_string(attempt)), std::string::npos) << line;
+    if (attempt == 2)
+      EXPECT_NE(m.s.content(paths::kDecision).find("the target hung (did not reach sckl-boot-ok within 600 s)"),
+                std::string::npos)
+          << m.s.content(paths::kDecision);
+    // The target's boot: the generator arms the deadline; it passes.
+    m.reboot(line + "\n", "6.1.0-56-amd64");
+    ASSERT_TRUE(write_hang_guard(m.s, gen).ok());
+    EXPECT_NE(m.s.content(timer).find("OnStartupSec=600"), std::string::npos);
+    ASSERT_TRUE(record_hang(m.s).ok());
+    EXPECT_EQ(m.state(), (BootState{"6.1.0-56-amd64", attempt, BootResult::Indeterminate, 600}));
+  }
+  m.reboot();
+  EXPECT_FALSE(m.boot());
+  EXPECT_EQ(m.state().result, BootResult::Bad);
+  EXPECT_EQ(m.state().hung_after, 600);
+  const std::string motd = m.s.content(paths::kMotd);
+  EXPECT_NE(motd.find("did not confirm 2 boots in a row (the last time the target hung (did not reach "
+                      "sckl-boot-ok within 600 s))"),
+            std::string::npos)
+      << motd;
+  // Every later provider boot says so too.
+  m.reboot();
+  EXPECT_FALSE(m.boot());
+  EXPECT_NE(m.s.content(paths::kMotd).find("the target hung"), std::string::npos);
+}
+
+TEST(HangGuard, ConfirmedBootDisarmsAndAConfirmedTargetIsNotArmedAgain) {
+  Machine m;
+  EXPECT_TRUE(m.boot());
+  std::string line = m.kexec_load_argv()[5].substr(std::string("--command-line=").size());
+  m.reboot(line + "\n", "6.1.0-56-amd64");
+  ASSERT_TRUE(write_hang_guard(m.s, "/run/systemd/generator").ok());
+  ASSERT_TRUE(confirm_good(m.s, true).ok());
+  EXPECT_TRUE(m.s.has(paths::kBootConfirmed));
+  // A late deadline run records nothing; a daemon-reload re-arms nothing.
+  ASSERT_TRUE(record_hang(m.s).ok());
+  EXPECT_EQ(m.state(), (BootState{"6.1.0-56-amd64", 0, BootResult::Good}));
+  ASSERT_TRUE(m.s.remove_file("/run/systemd/generator/sckl-boot-deadline.timer").ok());
+  ASSERT_TRUE(write_hang_guard(m.s, "/run/systemd/generator").ok());
+  EXPECT_FALSE(m.s.has("/run/systemd/generator/sckl-boot-deadline.timer"));
+  // The next power-on: the known-good kernel gets no deadline.
+  m.reboot();
+  EXPECT_TRUE(m.boot());
+  EXPECT_EQ(m.kexec_load_argv()[5].find("sckl.boot_timeout"), std::string::npos) << m.kexec_load_argv()[5];
+}
+
+TEST(HangGuard, BootTimeoutZeroPutsNoDeadlineOnTheLine) {
+  Machine m;
+  m.s.put_file(paths::kConfigFile, "boot_timeout = 0\n");
+  EXPECT_TRUE(m.boot());
+  std::string line = m.kexec_load_argv()[5];
+  EXPECT_EQ(line.find("sckl.boot_timeout"), std::string::npos) << line;
+  m.reboot(line.substr(std::string("--command-line=").size()) + "\n", "6.1.0-56-amd64");
+  ASSERT_TRUE(write_hang_guard(m.s, "/run/systemd/generator").ok());
+  EXPECT_FALSE(m.s.has("/run/systemd/generator/sckl-boot-deadline.timer"));
+  // sckl hung --boot outside a switched boot is refused.
+  m.reboot();
+  EXPECT_FALSE(record_hang(m.s).ok());
 }
 
 TEST(EarlySwitch, AFailedLoadCostsNoAttemptAndIsReported) {
@@ -348,7 +422,7 @@ TEST(EarlySwitch, ExtraWordsAndClassicNicNamesReachTheCommandLine) {
   m.boot();
   auto load = m.kexec_load_argv();
   ASSERT_FALSE(load.empty());
-  EXPECT_EQ(load[6], "--command-line=root=/dev/vda quiet mitigations=auto net.ifnames=0 panic=10 sckl.boot=1");
+  EXPECT_EQ(load[6], "--command-line=root=/dev/vda quiet mitigations=auto net.ifnames=0 panic=10 sckl.boot_timeout=600 sckl.boot=1");
 }
 
 // Power lost at every call of the switch: the record is whole, and booting
