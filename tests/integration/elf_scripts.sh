@@ -21,7 +21,7 @@ extra=$(find "$dir/DEBIAN" -mindepth 1 -printf '%P\n' | grep -Evx 'preinst|posti
 check "DEBIAN/ holds nothing unexpected${extra:+ (found: $extra)}" test -z "$extra"
 check "DEBIAN/config is a shell script" bash -c "head -n 1 '$dir/DEBIAN/config' | grep -qx '#!/bin/sh'"
 check "DEBIAN/config has no NUL byte" bash -c "tr -d '\\000' < '$dir/DEBIAN/config' | cmp -s - '$dir/DEBIAN/config'"
-check "DEBIAN/templates has the six questions and the error note" test "$(grep -c '^Template: sckl/' "$dir/DEBIAN/templates")" -eq 7
+check "DEBIAN/templates has the seven questions and the error note" test "$(grep -c '^Template: sckl/' "$dir/DEBIAN/templates")" -eq 8
 check "DEBIAN/templates carries the German translation" grep -q '^Description-de.UTF-8:' "$dir/DEBIAN/templates"
 for s in preinst postinst prerm postrm; do
   f=$dir/DEBIAN/$s
