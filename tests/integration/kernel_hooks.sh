@@ -76,7 +76,7 @@ grub_version=$(in_chroot apt-cache madison grub-pc | awk 'NR == 1 { print $3 }')
 if in_chroot apt-get install -y -q "grub-pc=$grub_version" >"$SCKL_WORK/grub2.log" 2>&1; then
   die "apt-get install grub-pc=$grub_version succeeded"
 fi
-grep -q 'refusing to install grub-pc' "$SCKL_WORK/grub2.log" && grep -q 'Sckl::Allow-Grub=true' "$SCKL_WORK/grub2.log" \
+grep -q 'refused to install grub-pc' "$SCKL_WORK/grub2.log" && grep -q 'Sckl::Allow-Grub=true' "$SCKL_WORK/grub2.log" \
   || { cat "$SCKL_WORK/grub2.log" >&2; die "the refusal does not name sckl's override"; }
 if in_chroot dpkg-query -W -f='${db:Status-Abbrev} ${Package}\n' 2>/dev/null | grep -E '^.[^n]. +grub'; then
   die "a grub package is (half-)installed after the refusal"
