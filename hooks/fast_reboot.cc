@@ -1,5 +1,5 @@
 // /usr/lib/sckl/sckl-fast-reboot: both steps of the fast reboot (see
-// src/fast_reboot.h).
+// src/boot/fast_reboot.h).
 //   sckl-fast-reboot load    ExecStop of sckl-fast-reboot.service
 //   sckl-fast-reboot ACTION  as /lib/systemd/system-shutdown/sckl-fast-reboot,
 //                            run by systemd-shutdown (halt|poweroff|reboot|kexec)
@@ -8,9 +8,9 @@
 #include <cstdlib>
 #include <string>
 
-#include "fast_reboot.h"
-#include "log.h"
-#include "main_guard.h"
+#include "base/log.h"
+#include "base/main_guard.h"
+#include "boot/fast_reboot.h"
 
 namespace {
 

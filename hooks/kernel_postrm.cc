@@ -1,4 +1,4 @@
 // /etc/kernel/postrm.d/zz-sckl: a kernel package was removed (retarget).
-#include "arm.h"
+#include "boot/arm.h"
 
 int main(int argc, char** argv) { return sckl::kernel_hook_main(sckl::KernelHook::PostRm, argc, argv); }

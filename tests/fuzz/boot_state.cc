@@ -7,7 +7,7 @@
 // boots that never confirm switch at most `tries` times in a row.
 #include <string>
 
-#include "boot_state.h"
+#include "boot/boot_state.h"
 #include "fuzz_util.h"
 
 using namespace sckl;

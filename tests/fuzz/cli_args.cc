@@ -18,7 +18,7 @@
 #include <string>
 #include <vector>
 
-#include "cli.h"
+#include "cli/cli.h"
 #include "fuzz_util.h"
 
 using namespace sckl;

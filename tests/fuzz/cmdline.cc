@@ -17,7 +17,7 @@
 #include <utility>
 #include <vector>
 
-#include "cmdline.h"
+#include "formats/cmdline.h"
 #include "fuzz_util.h"
 
 using namespace sckl;

@@ -6,9 +6,9 @@
 // (or appends one), and the result parses with the new value.
 #include <string>
 
-#include "config.h"
+#include "base/text.h"
+#include "formats/config.h"
 #include "fuzz_util.h"
-#include "text.h"
 
 using namespace sckl;
 

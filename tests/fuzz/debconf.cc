@@ -12,8 +12,8 @@
 #include <cerrno>
 #include <string>
 
-#include "debconf.h"
 #include "fuzz_util.h"
+#include "install/debconf.h"
 
 using namespace sckl;
 

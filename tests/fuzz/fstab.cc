@@ -8,7 +8,7 @@
 #include <optional>
 #include <string>
 
-#include "fstab.h"
+#include "formats/fstab.h"
 #include "fuzz_util.h"
 
 using namespace sckl;

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "log.h"
+#include "base/log.h"
 
 // An invariant of the code under test. A violation prints what broke and
 // aborts, so that libFuzzer keeps the input as a crash file.

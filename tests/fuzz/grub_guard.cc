@@ -9,9 +9,9 @@
 #include <sstream>
 #include <string>
 
-#include "apt_files.h"
+#include "apt/apt_files.h"
+#include "apt/grub_guard.h"
 #include "fuzz_util.h"
-#include "grub_guard.h"
 
 using namespace sckl;
 

@@ -7,9 +7,9 @@
 // to that text.
 #include <string>
 
+#include "apt/grub_notice.h"
+#include "base/json.h"
 #include "fuzz_util.h"
-#include "grub_notice.h"
-#include "json.h"
 
 using namespace sckl;
 

@@ -12,7 +12,7 @@
 
 #include "fake_system.h"
 #include "fuzz_util.h"
-#include "kernels.h"
+#include "kernel/kernels.h"
 
 using namespace sckl;
 

@@ -6,8 +6,8 @@
 // assignment false (appending one when there was none).
 #include <string>
 
+#include "formats/kexec_tools.h"
 #include "fuzz_util.h"
-#include "kexec_tools.h"
 
 using namespace sckl;
 

@@ -10,8 +10,8 @@
 #include <string>
 
 #include "fuzz_util.h"
-#include "kexec_method.h"
-#include "preflight.h"
+#include "kernel/kexec_method.h"
+#include "kernel/preflight.h"
 
 using namespace sckl;
 

@@ -3,7 +3,7 @@
 // arguments separated by NUL bytes.
 //
 // Invariants: an accepted call has a known action, its arguments as given,
-// no version (OLD, NEW, the call's version) with a blank or newline, and the
+// no version (OLD, NEW) with a blank or newline, and the
 // version is one of the arguments (or empty). Arguments beyond the matched
 // form (extra) and trigger names (one space-separated argument) may hold
 // blanks: dpkg passes them so and shell scripts ignore the extras.
@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "fuzz_util.h"
-#include "maint_args.h"
+#include "install/maint_args.h"
 
 using namespace sckl;
 
@@ -31,11 +31,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   FUZZ_CHECK(c.script == script, "the script is kept");
   FUZZ_CHECK(!args.empty() && c.action == args[0], "the action is the first argument");
   FUZZ_CHECK(c.args == std::vector<std::string>(args.begin() + 1, args.end()), "the arguments are kept as given");
-  for (const std::string* v : {&c.version, &c.old_version, &c.new_version})
+  for (const std::string* v : {&c.old_version, &c.new_version})
     FUZZ_CHECK(v->find_first_of(" \t\n") == std::string::npos, "no accepted version has a blank or newline");
   FUZZ_CHECK(c.extra.size() <= c.args.size(), "extras are a part of the arguments");
   FUZZ_CHECK(std::equal(c.extra.rbegin(), c.extra.rend(), c.args.rbegin()), "extras are the last arguments");
-  FUZZ_CHECK(c.version.empty() || c.version == c.args.at(0), "the version is the first argument");
-  FUZZ_CHECK(c.version != "in-favour", "a keyword is not a version");
+  for (const std::string* v : {&c.old_version, &c.new_version})
+    FUZZ_CHECK(v->empty() || std::find(c.args.begin(), c.args.end(), *v) != c.args.end(),
+               "a version is one of the arguments");
+  FUZZ_CHECK(c.old_version != "in-favour" && c.new_version != "in-favour", "a keyword is not a version");
   return 0;
 }

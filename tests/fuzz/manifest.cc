@@ -7,7 +7,7 @@
 #include <string>
 
 #include "fuzz_util.h"
-#include "manifest.h"
+#include "install/manifest.h"
 
 using namespace sckl;
 

@@ -8,9 +8,9 @@
 #include <string>
 
 #include "fake_system.h"
-#include "fstab.h"
+#include "formats/fstab.h"
 #include "fuzz_util.h"
-#include "rootfs.h"
+#include "machine/rootfs.h"
 
 using namespace sckl;
 

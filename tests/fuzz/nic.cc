@@ -12,7 +12,7 @@
 
 #include "fake_system.h"
 #include "fuzz_util.h"
-#include "nic.h"
+#include "machine/nic.h"
 
 using namespace sckl;
 

@@ -5,8 +5,8 @@
 // its drop-in path stays in /etc/systemd/system/UNIT.d; errors name file and line.
 #include <string>
 
+#include "formats/provider_units.h"
 #include "fuzz_util.h"
-#include "provider_units.h"
 
 using namespace sckl;
 

@@ -10,11 +10,11 @@
 // arm plans a switch only into a bootable kernel when switching is allowed.
 #include <string>
 
-#include "arm.h"
-#include "cmdline.h"
+#include "boot/arm.h"
+#include "boot/switch.h"
 #include "fake_system.h"
+#include "formats/cmdline.h"
 #include "fuzz_util.h"
-#include "switch.h"
 
 using namespace sckl;
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Integration test: a Debian 13 system that makes its initrds with dracut
 # (trixie minbase + dracut instead of initramfs-tools). sckl supports
-# initramfs-tools only (src/initramfs.h require_initramfs_tools says why), so
+# initramfs-tools only (src/kernel/initramfs.h require_initramfs_tools says why), so
 # `dpkg -i` must fail in preinst, before anything is unpacked, with a message
 # that names dracut, the reason and the way out, and leave the tree exactly
 # as it was (dpkg's own database aside).
@@ -23,7 +23,7 @@ check "precondition: initramfs-tools is not" test ! -e "$SCKL_ROOT/usr/sbin/upda
 # Left out of the comparison: dpkg's record of the failed attempt; /run,
 # where the state lock lives (a tmpfs on a running system). Everything else
 # must stay as it was, debconf's database included: postrm abort-install does
-# not talk to debconf (src/maint.h maint_uses_debconf), so a refused dpkg -i
+# not talk to debconf (src/install/maint.h maint_uses_debconf), so a refused dpkg -i
 # registers no templates of sckl. (apt install runs apt's preconfigure
 # before the unpack, which registers them for any package; they stay for the
 # next attempt, as debhelper's packages' do, until a purge.)

@@ -1,4 +1,4 @@
-#include "boot_state.h"
+#include "boot/boot_state.h"
 
 #include <gtest/gtest.h>
 

@@ -1,17 +1,17 @@
 // The sckl command as a user runs it, against a temporary root (--root), so
 // that nothing of this machine is read for decisions or written.
-#include "cli.h"
+#include "cli/cli.h"
 
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
 
+#include "base/log.h"
+#include "base/paths.h"
+#include "base/system.h"
 #include "fake_system.h"
-#include "log.h"
 #include "log_capture.h"
-#include "paths.h"
-#include "system.h"
 
 namespace sckl {
 namespace {

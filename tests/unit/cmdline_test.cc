@@ -1,4 +1,4 @@
-#include "cmdline.h"
+#include "formats/cmdline.h"
 
 #include <gtest/gtest.h>
 

@@ -16,9 +16,9 @@
 #include <fstream>
 #include <set>
 
-#include "boot_state.h"
-#include "config.h"
-#include "paths.h"
+#include "base/paths.h"
+#include "boot/boot_state.h"
+#include "formats/config.h"
 
 namespace sckl {
 namespace {

@@ -1,4 +1,4 @@
-#include "config.h"
+#include "formats/config.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "debconf.h"
+#include "install/debconf.h"
 
 #include <sys/socket.h>
 #include <unistd.h>

@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "debconf.h"
-#include "grub_preset.h"
+#include "install/debconf.h"
+#include "install/grub_preset.h"
 
 namespace sckl::testing {
 

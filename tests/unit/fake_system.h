@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "system.h"
+#include "base/system.h"
 
 namespace sckl::testing {
 

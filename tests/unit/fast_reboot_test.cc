@@ -1,13 +1,13 @@
 // Fast reboot (fast_reboot.h): the decision as a function of the view, and
 // both steps on a FakeSystem: what they load, count, record and execute.
 // kexec is a scripted fake; nothing here can reboot this machine.
-#include "fast_reboot.h"
+#include "boot/fast_reboot.h"
 
 #include <gtest/gtest.h>
 
-#include "arm.h"
+#include "base/paths.h"
+#include "boot/arm.h"
 #include "fake_system.h"
-#include "paths.h"
 
 namespace sckl {
 namespace {

@@ -1,4 +1,4 @@
-#include "fstab.h"
+#include "formats/fstab.h"
 
 #include <gtest/gtest.h>
 

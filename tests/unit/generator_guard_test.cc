@@ -1,14 +1,14 @@
 // Where the generator may switch: only as systemd's system generator at the
 // start of a real boot of this machine. One case per fact that says
 // otherwise; the observation through a FakeSystem; the generator's main.
-#include "generator_guard.h"
+#include "boot/generator_guard.h"
 
 #include <gtest/gtest.h>
 
+#include "base/paths.h"
+#include "boot/switch_generator.h"
 #include "fake_system.h"
 #include "log_capture.h"
-#include "paths.h"
-#include "switch_generator.h"
 
 namespace sckl {
 namespace {

@@ -1,6 +1,6 @@
-#include "grub_guard.h"
+#include "apt/grub_guard.h"
 
-#include "apt_files.h"
+#include "apt/apt_files.h"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
 // The JSON hook that names sckl in apt's output (grub_notice.h), fed apt's
 // messages as apt 2.6 writes them (apt-private/private-json-hooks.cc).
-#include "grub_notice.h"
+#include "apt/grub_notice.h"
 
 #include <fcntl.h>
 #include <sys/socket.h>
@@ -13,7 +13,7 @@
 #include <map>
 #include <thread>
 
-#include "apt_files.h"
+#include "apt/apt_files.h"
 #include "log_capture.h"
 
 namespace sckl {

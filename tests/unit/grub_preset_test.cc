@@ -1,6 +1,6 @@
 // Which grub questions sckl presets and which it leaves (grub_preset.h), and
 // the template files it ships for them.
-#include "grub_preset.h"
+#include "install/grub_preset.h"
 
 #include <gtest/gtest.h>
 

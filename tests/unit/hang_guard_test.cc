@@ -1,12 +1,12 @@
 // The hang guard's decisions (hang_guard.h): what a switch puts on the
 // target's line, what a switched boot arms, and the units it writes.
-#include "hang_guard.h"
+#include "boot/hang_guard.h"
 
 #include <gtest/gtest.h>
 
 #include <map>
 
-#include "paths.h"
+#include "base/paths.h"
 
 namespace sckl {
 namespace {

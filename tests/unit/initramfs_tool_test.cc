@@ -2,12 +2,12 @@
 // are made by dracut is refused by preinst, before anything is unpacked.
 #include <gtest/gtest.h>
 
+#include "base/paths.h"
 #include "fake_system.h"
+#include "install/maint.h"
+#include "install/maint_args.h"
+#include "kernel/initramfs.h"
 #include "log_capture.h"
-#include "initramfs.h"
-#include "maint.h"
-#include "maint_args.h"
-#include "paths.h"
 
 namespace sckl {
 namespace {

@@ -1,4 +1,4 @@
-#include "install_target.h"
+#include "install/install_target.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "kernels.h"
+#include "kernel/kernels.h"
 
 #include <gtest/gtest.h>
 

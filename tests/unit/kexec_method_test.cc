@@ -1,12 +1,12 @@
 // The choice of kexec method and the fallback between them: verdicts from
 // facts, and load_kernel on a FakeSystem whose kexec answers as a kernel
 // would (scripted exit codes and kexec-tools' messages).
-#include "kexec_method.h"
+#include "kernel/kexec_method.h"
 
 #include <gtest/gtest.h>
 
+#include "base/paths.h"
 #include "fake_system.h"
-#include "paths.h"
 
 namespace sckl {
 namespace {

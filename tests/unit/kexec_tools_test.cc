@@ -1,4 +1,4 @@
-#include "kexec_tools.h"
+#include "formats/kexec_tools.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "line_edit.h"
+#include "formats/line_edit.h"
 
 #include <gtest/gtest.h>
 

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "log.h"
+#include "base/log.h"
 
 namespace sckl::testing {
 

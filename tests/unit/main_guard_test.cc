@@ -1,15 +1,15 @@
 // The exception barrier of every main: a throw anywhere below is a message
 // naming the program, and the exit code its caller must see (kernel hooks
 // and the generator 0, maintainer scripts and the sckl command 1).
-#include "main_guard.h"
+#include "base/main_guard.h"
 
 #include <gtest/gtest.h>
 
-#include "arm.h"
-#include "cli.h"
+#include "boot/arm.h"
+#include "cli/cli.h"
 #include "fake_system.h"
+#include "install/maint.h"
 #include "log_capture.h"
-#include "maint.h"
 
 namespace sckl {
 namespace {

@@ -1,11 +1,11 @@
-#include "maint_args.h"
+#include "install/maint_args.h"
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <set>
 
-#include "maint.h"
+#include "install/maint.h"
 
 namespace sckl {
 namespace {
@@ -136,15 +136,15 @@ TEST(MaintArgs, PostrmAbortPathsOfDpkgUnwindingAreAccepted) {
   // What dpkg 1.21 runs when a new preinst fails (issue 16: these exited 2).
   EXPECT_TRUE(parse(S::Postrm, {"abort-upgrade", "0.1.0", "0.2.0"}).ok());
   EXPECT_TRUE(parse(S::Postrm, {"abort-install", "0.1.0", "0.2.0"}).ok());
-  EXPECT_EQ(parse(S::Postrm, {"abort-upgrade", "0.1.0", "0.2.0"}).value().version, "0.1.0");
+  EXPECT_EQ(parse(S::Postrm, {"abort-upgrade", "0.1.0", "0.2.0"}).value().old_version, "0.1.0");
 }
 
 TEST(MaintArgs, ConfigureCarriesTheOldVersion) {
   auto c = parse(S::Postinst, {"configure", "0.1.0"});
   ASSERT_TRUE(c.ok());
   EXPECT_EQ(c.value().action, "configure");
-  EXPECT_EQ(c.value().version, "0.1.0");
-  EXPECT_EQ(parse(S::Postinst, {"configure"}).value().version, "");
+  EXPECT_EQ(c.value().old_version, "0.1.0");
+  EXPECT_EQ(parse(S::Postinst, {"configure"}).value().old_version, "");
 }
 
 TEST(MaintArgs, RejectsUnknownActionNamingIt) {

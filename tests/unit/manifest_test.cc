@@ -1,17 +1,24 @@
-#include "manifest.h"
+#include "install/manifest.h"
 
 #include <gtest/gtest.h>
 
+#include "base/paths.h"
+#include "base/sha256.h"
 #include "fake_system.h"
 #include "log_capture.h"
-#include "paths.h"
-#include "sha256.h"
 
 namespace sckl {
 namespace {
 
 using testing::FakeSystem;
 using testing::LogCapture;
+
+// What purge does with the files (purge.cc: restore_files, then the state
+// directory goes last), without purge's debconf part.
+Status undo_all(System& sys, const Manifest& manifest) {
+  SCKL_TRY(restore_files(sys, manifest));
+  return remove_state(sys);
+}
 
 TEST(Manifest, RoundTripsEveryRecordKind) {
   Manifest m;
@@ -122,7 +129,7 @@ TEST_F(ChangeSetTest, EditRecordsOriginalAndUndoRestoresBytesAndMode) {
   EXPECT_EQ(saved.files[0].written_sha, sha256_hex("new\n"));
   EXPECT_TRUE(saved.files[0].pending_sha.empty());
 
-  ASSERT_TRUE(undo_file_changes(sys, saved).ok());
+  ASSERT_TRUE(undo_all(sys, saved).ok());
   EXPECT_EQ(sys.content("/etc/fstab"), "# UNCONFIGURED FSTAB FOR BASE SYSTEM\n");
   EXPECT_EQ(sys.nodes["/etc/fstab"].mode, 0640u);
   EXPECT_FALSE(sys.has(paths::kStateDir));
@@ -145,7 +152,7 @@ TEST_F(ChangeSetTest, OwnerGroupModeAndXattrsAreKeptAndGivenBackExactly) {
   sys.nodes["/etc/fstab"].mode = 0666;
   sys.nodes["/etc/fstab"].uid = 0;
   sys.nodes["/etc/fstab"].xattrs.clear();
-  ASSERT_TRUE(undo_file_changes(sys, reload()).ok());
+  ASSERT_TRUE(undo_all(sys, reload()).ok());
   const auto& after = sys.nodes["/etc/fstab"];
   EXPECT_EQ(after.data, before.data);
   EXPECT_EQ(after.mode, 0604u);
@@ -162,7 +169,7 @@ TEST_F(ChangeSetTest, UndoRemovesSckslLinesWhenTheAdminChangedOthers) {
   sys.nodes["/etc/fstab"].data = "# base\n/dev/vdb /srv ext4 noatime 0 2\n# sckl\nUUID=x / ext4 defaults 0 1\n";
   sys.nodes["/etc/fstab"].mode = 0644;  // the admin's change of mode stays with their content
   LogCapture log;
-  ASSERT_TRUE(undo_file_changes(sys, reload()).ok());
+  ASSERT_TRUE(undo_all(sys, reload()).ok());
   EXPECT_EQ(sys.content("/etc/fstab"), "# base\n/dev/vdb /srv ext4 noatime 0 2\n");
   EXPECT_EQ(sys.nodes["/etc/fstab"].mode, 0644u);
   EXPECT_EQ(sys.nodes["/etc/fstab"].gid, 4u);
@@ -175,7 +182,7 @@ TEST_F(ChangeSetTest, UndoLeavesAndNamesSckslLineTheAdminEdited) {
   ASSERT_TRUE(cs.put_file("/etc/fstab", "# base\nUUID=x / ext4 defaults 0 1\n").ok());
   sys.put_file("/etc/fstab", "# base\nUUID=x / ext4 defaults,noatime 0 1\n");
   LogCapture log;
-  ASSERT_TRUE(undo_file_changes(sys, reload()).ok());
+  ASSERT_TRUE(undo_all(sys, reload()).ok());
   EXPECT_EQ(sys.content("/etc/fstab"), "# base\nUUID=x / ext4 defaults,noatime 0 1\n");
   EXPECT_TRUE(log.contains("/etc/fstab was changed after sckl wrote it, sckl's own lines too")) << log.text();
   EXPECT_TRUE(log.contains("'UUID=x / ext4 defaults 0 1'")) << log.text();
@@ -201,7 +208,7 @@ TEST_F(ChangeSetTest, CreatedFilesAndDirsAreRemovedOnUndo) {
   ASSERT_TRUE(cs.ensure_dir("/etc/systemd/network").ok());
   ASSERT_TRUE(cs.put_file("/etc/systemd/network/10-sckl-eth0.link", "x").ok());
   EXPECT_EQ(reload().created_dirs, (std::vector<std::string>{"/etc/systemd", "/etc/systemd/network"}));
-  ASSERT_TRUE(undo_file_changes(sys, reload()).ok());
+  ASSERT_TRUE(undo_all(sys, reload()).ok());
   EXPECT_FALSE(sys.has("/etc/systemd"));
   EXPECT_TRUE(sys.has("/etc"));
 }
@@ -211,7 +218,7 @@ TEST_F(ChangeSetTest, DirectoryWithAdminFilesIsKept) {
   ASSERT_TRUE(cs.ensure_dir("/etc/systemd/network").ok());
   ASSERT_TRUE(cs.put_file("/etc/systemd/network/10-sckl-eth0.link", "x").ok());
   sys.put_file("/etc/systemd/network/20-admin.network", "mine");
-  ASSERT_TRUE(undo_file_changes(sys, reload()).ok());
+  ASSERT_TRUE(undo_all(sys, reload()).ok());
   EXPECT_FALSE(sys.has("/etc/systemd/network/10-sckl-eth0.link"));
   EXPECT_EQ(sys.content("/etc/systemd/network/20-admin.network"), "mine");
 }
@@ -246,7 +253,7 @@ TEST_F(ChangeSetTest, AdminEditIsLeftOnRerunAndOnUndo) {
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r.value(), ChangeSet::Outcome::LeftAdminCopy);
   EXPECT_EQ(sys.content("/etc/a"), "admin's");
-  ASSERT_TRUE(undo_file_changes(sys, reload()).ok());
+  ASSERT_TRUE(undo_all(sys, reload()).ok());
   EXPECT_EQ(sys.content("/etc/a"), "admin's");
 }
 
@@ -255,7 +262,7 @@ TEST_F(ChangeSetTest, AdminRemovingACreatedFileIsRespected) {
   ASSERT_TRUE(cs.put_file("/etc/created", "x").ok());
   sys.nodes.erase("/etc/created");
   // absent == original: sckl may write it again (nothing of the admin's is lost).
-  ASSERT_TRUE(undo_file_changes(sys, reload()).ok());
+  ASSERT_TRUE(undo_all(sys, reload()).ok());
   EXPECT_FALSE(sys.has("/etc/created"));
 }
 
@@ -274,7 +281,7 @@ TEST_F(ChangeSetTest, DamagedSavedCopyStopsUndoWithAMessage) {
   ChangeSet cs(sys, m);
   ASSERT_TRUE(cs.put_file("/etc/a", "new").ok());
   sys.put_file(saved_copy_path(sha256_hex("old")), "tampered", 0600);
-  auto st = undo_file_changes(sys, reload());
+  auto st = undo_all(sys, reload());
   ASSERT_FALSE(st.ok());
   EXPECT_NE(st.error().message.find("/etc/a"), std::string::npos);
   EXPECT_EQ(sys.content("/etc/a"), "new");
@@ -341,7 +348,7 @@ TEST_F(ChangeSetTest, FailingEveryCallInTurnLeavesOldOrNewAndRerunConverges) {
       // And undo gives back exactly the pristine tree.
       auto final_manifest = load_manifest(s);
       ASSERT_TRUE(final_manifest.ok());
-      ASSERT_TRUE(undo_file_changes(s, final_manifest.value()).ok());
+      ASSERT_TRUE(undo_all(s, final_manifest.value()).ok());
       EXPECT_EQ(s.nodes.size(), pristine.nodes.size()) << "call " << n;
       for (const auto& [p, node] : pristine.nodes) {
         ASSERT_TRUE(s.has(p)) << p << " after call " << n;
@@ -369,7 +376,7 @@ TEST_F(ChangeSetTest, FailingUndoAtEveryCallThenRerunRestores) {
     FakeSystem s = installed;
     s.fail_call(n, EIO);
     auto loaded = load_manifest(s);
-    Status st = loaded.ok() ? undo_file_changes(s, loaded.value()) : loaded.status();
+    Status st = loaded.ok() ? undo_all(s, loaded.value()) : loaded.status();
     if (!s.fault_hit()) break;
     ++cases;
     EXPECT_FALSE(st.ok());
@@ -377,7 +384,7 @@ TEST_F(ChangeSetTest, FailingUndoAtEveryCallThenRerunRestores) {
     EXPECT_TRUE(a == "old" || a == "new");
     auto again = load_manifest(s);
     ASSERT_TRUE(again.ok());
-    ASSERT_TRUE(undo_file_changes(s, again.value()).ok()) << "call " << n;
+    ASSERT_TRUE(undo_all(s, again.value()).ok()) << "call " << n;
     EXPECT_EQ(s.content("/etc/a"), "old");
     EXPECT_FALSE(s.has("/etc/new"));
     EXPECT_FALSE(s.has(paths::kStateDir));

@@ -1,4 +1,4 @@
-#include "nic.h"
+#include "machine/nic.h"
 
 #include <gtest/gtest.h>
 

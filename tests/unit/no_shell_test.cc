@@ -139,7 +139,7 @@ TEST(NoShell, SourcesOfScklRunNoShell) {
   bool saw_runner = false;
   std::vector<std::string> findings;
   for (const char* dir : {"src", "hooks"}) {
-    for (const auto& e : fs::directory_iterator(fs::path(SCKL_SOURCE_DIR) / dir)) {
+    for (const auto& e : fs::recursive_directory_iterator(fs::path(SCKL_SOURCE_DIR) / dir)) {
       const std::string ext = e.path().extension().string();
       if (ext != ".cc" && ext != ".h") continue;
       std::ifstream in(e.path(), std::ios::binary);

@@ -1,4 +1,4 @@
-#include "provider_units.h"
+#include "formats/provider_units.h"
 
 #include <gtest/gtest.h>
 

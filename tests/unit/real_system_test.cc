@@ -13,7 +13,7 @@
 #include <fstream>
 #include <thread>
 
-#include "system.h"
+#include "base/system.h"
 
 namespace sckl {
 namespace {

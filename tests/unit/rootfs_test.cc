@@ -1,12 +1,12 @@
-#include "rootfs.h"
+#include "machine/rootfs.h"
 
 #include <gtest/gtest.h>
 
 #include <cerrno>
 #include <map>
 
+#include "base/paths.h"
 #include "fake_system.h"
-#include "paths.h"
 
 namespace sckl {
 namespace {

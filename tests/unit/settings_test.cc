@@ -1,7 +1,7 @@
 // The debconf questions against sckl.conf: validation, merging answers into
 // the admin's file, re-asking bad answers and refusing them when nobody can
 // be asked.
-#include "settings.h"
+#include "install/settings.h"
 
 #include <gtest/gtest.h>
 

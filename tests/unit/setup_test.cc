@@ -1,13 +1,13 @@
 // postinst configure, first-boot setup and purge as a whole, on a FakeSystem
 // that looks like a freshly built Debian image booted on a provider kernel.
-#include "setup.h"
+#include "install/setup.h"
 
 #include <gtest/gtest.h>
 
+#include "base/paths.h"
 #include "fake_system.h"
+#include "install/purge.h"
 #include "log_capture.h"
-#include "paths.h"
-#include "purge.h"
 
 namespace sckl {
 namespace {
@@ -123,7 +123,7 @@ TEST(Configure, DpkgRootIsAnImageWithoutAskingTheHost) {
   FakeSystem s = provider_booted_server();
   // FakeSystem's root is "/"; a foreign root is decided from the facts.
   EXPECT_EQ(decide_install_target({true, false, true}), InstallTarget::Image);
-  auto config = effective_config(s);
+  auto config = read_config(s);
   ASSERT_TRUE(config.ok());
   auto plan = plan_configure(s, InstallTarget::Image, config.value());
   ASSERT_TRUE(plan.ok());
@@ -292,9 +292,9 @@ TEST(Purge, FailingEveryCallInTurnThenRerunRestores) {
 }  // namespace
 }  // namespace sckl
 
-#include "config.h"
 #include "fake_debconf.h"
-#include "kexec_tools.h"
+#include "formats/config.h"
+#include "formats/kexec_tools.h"
 
 namespace sckl {
 namespace {
@@ -547,7 +547,7 @@ TEST(Purge, AdminEditedAptFilesGoOnPurgeWithoutRemoveFirst) {
 }  // namespace
 }  // namespace sckl
 
-#include "grub_preset.h"
+#include "install/grub_preset.h"
 
 namespace sckl {
 namespace {

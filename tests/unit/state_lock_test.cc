@@ -1,7 +1,7 @@
 // The state lock on the real system: flock(2) on a file below a temporary
 // root, held by this process, by a forked child, or handed to a child
 // program on purpose.
-#include "state_lock.h"
+#include "base/state_lock.h"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -16,8 +16,8 @@
 #include <filesystem>
 #include <fstream>
 
-#include "paths.h"
-#include "system.h"
+#include "base/paths.h"
+#include "base/system.h"
 
 namespace sckl {
 namespace {

@@ -1,18 +1,18 @@
 // The early switch end to end on a FakeSystem: what it runs, what it
 // records, and when it refuses. kexec is a scripted fake here; nothing in
 // the unit tests can switch this machine.
-#include "switch.h"
+#include "boot/switch.h"
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <functional>
 
-#include "arm.h"
+#include "base/paths.h"
+#include "base/time_budget.h"
+#include "boot/arm.h"
+#include "boot/hang_guard.h"
 #include "fake_system.h"
-#include "hang_guard.h"
-#include "paths.h"
-#include "time_budget.h"
 
 namespace sckl {
 namespace {

@@ -6,7 +6,7 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "log.h"
+#include "base/log.h"
 
 int main(int argc, char** argv) {
   ::testing::InitGoogleTest(&argc, argv);

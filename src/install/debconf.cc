@@ -1,0 +1,181 @@
+#include "install/debconf.h"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <vector>
+
+#include "base/log.h"
+
+namespace sckl {
+namespace {
+
+constexpr const char* kFrontend = "/usr/share/debconf/frontend";
+
+// Values travel on one line: refuse what would break the protocol.
+bool one_line(const std::string& s) { return s.find_first_of("\n\r") == std::string::npos; }
+
+}  // namespace
+
+std::optional<DebconfReply> parse_debconf_reply(const std::string& line) {
+  size_t i = 0;
+  while (i < line.size() && line[i] >= '0' && line[i] <= '9') ++i;
+  if (i == 0 || i > 4) return std::nullopt;
+  DebconfReply r;
+  r.code = std::atoi(line.substr(0, i).c_str());
+  if (i < line.size()) {
+    if (line[i] != ' ') return std::nullopt;
+    r.text = line.substr(i + 1);
+  }
+  return r;
+}
+
+Result<std::string> DebconfProtocol::read_line() {
+  for (;;) {
+    auto nl = buffer_.find('\n');
+    if (nl != std::string::npos) {
+      std::string line = buffer_.substr(0, nl);
+      buffer_.erase(0, nl + 1);
+      return line;
+    }
+    char buf[4096];
+    ssize_t n = ::read(in_fd_, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return system_error("cannot read debconf's reply", errno);
+    if (n == 0) return Error{"debconf closed the connection", EPIPE, {}};
+    buffer_.append(buf, static_cast<size_t>(n));
+  }
+}
+
+Result<std::string> DebconfProtocol::command(const std::string& line) {
+  if (!one_line(line)) return Error{"internal error: debconf command with a line break", EINVAL, {}};
+  std::string out = line + "\n";
+  // A frontend that went away must be an EPIPE error, not a silent death by
+  // SIGPIPE. Ignore it only around the write: children inherit an ignored
+  // SIGPIPE across exec.
+  struct sigaction ignore {}, previous {};
+  ignore.sa_handler = SIG_IGN;
+  ::sigaction(SIGPIPE, &ignore, &previous);
+  size_t off = 0;
+  int write_errno = 0;
+  while (off < out.size()) {
+    ssize_t n = ::write(out_fd_, out.data() + off, out.size() - off);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      write_errno = errno;
+      break;
+    }
+    off += static_cast<size_t>(n);
+  }
+  ::sigaction(SIGPIPE, &previous, nullptr);
+  if (write_errno) return system_error("cannot send '" + line + "' to debconf", write_errno);
+  auto reply = read_line();
+  if (!reply.ok()) return reply.error();
+  auto parsed = parse_debconf_reply(reply.value());
+  if (!parsed) return Error{"debconf answered '" + line + "' with '" + reply.value() + "'", EPROTO, {}};
+  if (parsed->code != 0)
+    return Error{"debconf refused '" + line + "': " + std::to_string(parsed->code) + " " + parsed->text,
+                 parsed->code, {}};
+  return parsed->text;
+}
+
+Result<std::optional<std::string>> DebconfProtocol::get(const std::string& question) {
+  auto r = command("GET " + question);
+  if (r.ok()) return std::optional<std::string>(r.value());
+  if (r.error().errnum == 10) return std::optional<std::string>();  // "10 <q> doesn't exist"
+  return r.error();
+}
+
+Status DebconfProtocol::set(const std::string& question, const std::string& value) {
+  if (!one_line(value)) return Error{"cannot store a line break in debconf question " + question, EINVAL, {}};
+  auto r = command("SET " + question + " " + value);
+  if (!r.ok()) return r.error();
+  return {};
+}
+
+Status DebconfProtocol::purge() {
+  auto r = command("PURGE");
+  if (!r.ok()) return r.error();
+  return {};
+}
+
+namespace {
+
+// debconf's "question skipped" (INPUT) and "go back" (GO) code.
+constexpr int kCodeSkipped = 30;
+
+Result<bool> shown_or_skipped(Result<std::string> r) {
+  if (r.ok()) return true;
+  if (r.error().errnum == kCodeSkipped) return false;
+  return r.error();
+}
+
+}  // namespace
+
+Result<bool> DebconfProtocol::input(const std::string& priority, const std::string& question) {
+  return shown_or_skipped(command("INPUT " + priority + " " + question));
+}
+
+Result<bool> DebconfProtocol::go() { return shown_or_skipped(command("GO")); }
+
+Status DebconfProtocol::fset(const std::string& question, const std::string& flag, const std::string& value) {
+  auto r = command("FSET " + question + " " + flag + " " + value);
+  if (!r.ok()) return r.error();
+  return {};
+}
+
+Status DebconfProtocol::subst(const std::string& question, const std::string& key, const std::string& value) {
+  if (!one_line(value)) return Error{"cannot put a line break into debconf question " + question, EINVAL, {}};
+  auto r = command("SUBST " + question + " " + key + " " + value);
+  if (!r.ok()) return r.error();
+  return {};
+}
+
+Status DebconfProtocol::load_templates(const std::string& path) {
+  // debconf splits the arguments on blanks: a path with one would name another file.
+  if (path.find_first_of(" \t") != std::string::npos)
+    return Error{"internal error: templates path with a blank: " + path, EINVAL, {}};
+  auto r = command("X_LOADTEMPLATEFILE " + path);
+  if (!r.ok()) return r.error();
+  return {};
+}
+
+Status DebconfProtocol::unregister(const std::string& question) {
+  auto r = command("UNREGISTER " + question);
+  if (r.ok()) return {};
+  // "10 <q> doesn't exist"; the same code also means "busy", which is an error.
+  if (r.error().errnum == 10 && r.error().message.ends_with("doesn't exist")) return {};
+  return r.error();
+}
+
+std::unique_ptr<Debconf> connect_debconf(int argc, char** argv) {
+  const char* root = std::getenv("DPKG_ROOT");
+  if (root && *root && std::strcmp(root, "/") != 0) return nullptr;
+  if (!std::getenv("DEBIAN_HAS_FRONTEND")) {
+    if (::access(kFrontend, X_OK) != 0) return nullptr;  // debconf is not installed
+    std::vector<char*> args;
+    args.push_back(const_cast<char*>(kFrontend));
+    for (int i = 0; i < argc; ++i) args.push_back(argv[i]);
+    args.push_back(nullptr);
+    ::execv(kFrontend, args.data());
+    log_warning(std::string("cannot start ") + kFrontend + " (" + std::strerror(errno) +
+                "); going on without debconf");
+    return nullptr;
+  }
+  // Under the frontend: its end of the conversation is our stdin/stdout.
+  // Like confmodule, keep it on fd 3 and give stdout back to stderr so that
+  // messages do not corrupt the protocol.
+  if (!std::getenv("DEBCONF_REDIR")) {
+    if (::dup2(1, 3) < 0 || ::dup2(2, 1) < 0) {
+      log_warning(std::string("cannot set up the debconf connection: ") + std::strerror(errno));
+      return nullptr;
+    }
+    ::setenv("DEBCONF_REDIR", "1", 1);
+  }
+  return std::make_unique<DebconfProtocol>(0, 3);
+}
+
+}  // namespace sckl
