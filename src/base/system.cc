@@ -60,9 +60,13 @@ RealSystem::RealSystem(std::string root) : root_(std::move(root)) {
   while (root_.size() > 1 && root_.back() == '/') root_.pop_back();
 }
 
-std::unique_ptr<RealSystem> RealSystem::from_environment() {
+std::string RealSystem::root_from_environment() {
   const char* r = std::getenv("DPKG_ROOT");
-  return std::make_unique<RealSystem>(r ? r : "/");
+  return r && *r ? r : "/";
+}
+
+std::unique_ptr<RealSystem> RealSystem::from_environment() {
+  return std::make_unique<RealSystem>(root_from_environment());
 }
 
 std::string RealSystem::host_path(const std::string& path) const {

@@ -154,6 +154,9 @@ class RealSystem : public System {
   explicit RealSystem(std::string root = "/");
   // Root from $DPKG_ROOT (empty means "/").
   static std::unique_ptr<RealSystem> from_environment();
+  // The target root dpkg names ($DPKG_ROOT; "/" when unset or empty): the
+  // one reading of it (maintainer scripts, hooks, the sckl command, debconf).
+  static std::string root_from_environment();
 
   Result<std::string> read_file(const std::string& path) override;
   Result<FileInfo> stat(const std::string& path) override;

@@ -374,7 +374,7 @@ namespace {
 
 int cli_run(int argc, char** argv, System* system) {
   Options o;
-  if (const char* r = std::getenv("DPKG_ROOT"); r && *r) o.root = r;
+  o.root = RealSystem::root_from_environment();
   const Verb* verb = nullptr;
   bool help = false;
   for (int i = 1; i < argc; ++i) {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "base/log.h"
+#include "base/system.h"
 
 namespace sckl {
 namespace {
@@ -152,8 +153,7 @@ Status DebconfProtocol::unregister(const std::string& question) {
 }
 
 std::unique_ptr<Debconf> connect_debconf(int argc, char** argv) {
-  const char* root = std::getenv("DPKG_ROOT");
-  if (root && *root && std::strcmp(root, "/") != 0) return nullptr;
+  if (RealSystem::root_from_environment() != "/") return nullptr;
   if (!std::getenv("DEBIAN_HAS_FRONTEND")) {
     if (::access(kFrontend, X_OK) != 0) return nullptr;  // debconf is not installed
     std::vector<char*> args;
