@@ -14,11 +14,12 @@
 // Set before the start, nowayout makes drivers with a hardware lock (i6300esb:
 // ESB_WDT_LOCK) lock the enable bit, so the stop on reboot fails and the
 // count goes on across kexec until the next hardware reset. Measured in the
-// VM (tests/vm/scenarios hung_kernel): without nowayout the target stalls
-// for good; with it, the machine resets boot_timeout after the hand-over.
+// VM (qemu 7.2, i6300esb, Debian 6.1; sckl(8)): armed without nowayout it
+// was stopped by the kexec; with it, the machine was reset 30 s and 302 s
+// after the hand-over for timeouts of 30 s and 300 s.
 // The price: nothing can stop that watchdog before the next reset, so the
 // target's systemd keeps pinging it for the whole of that boot (the word is
-// on its command line), confirmed or not. A drivers without such a lock is
+// on its command line), confirmed or not. A driver without such a lock is
 // stopped by the kexec: then the target's systemd arms it again once its
 // driver loads, which covers hangs after that point only.
 //
