@@ -126,6 +126,17 @@ class System {
                                                       const std::string& holder) = 0;
 
   virtual std::optional<std::string> env(const std::string& name) = 0;
+
+  // A hardware watchdog (watchdog.h). Writes `value` into an existing kernel
+  // attribute file in place (sysfs: no temp file, no rename).
+  virtual Status write_kernel_attr(const std::string& path, const std::string& value);
+  // Opens the watchdog `device` (which starts it), asks for `seconds`
+  // (WDIOC_SETTIMEOUT; the driver may round or refuse), reads back the
+  // timeout in force (WDIOC_GETTIMEOUT) and closes it without the magic
+  // close character, so that it keeps counting. The timeout in force.
+  virtual Result<int> arm_watchdog(const std::string& device, int seconds);
+  // Both default to an ENOSYS error: a System that cannot reach devices.
+
   // "/" or the directory that stands for "/" (DPKG_ROOT, --root).
   virtual const std::string& root() const = 0;
 
@@ -173,6 +184,8 @@ class RealSystem : public System {
   Result<std::unique_ptr<HeldLock>> lock_file(const std::string& path, std::chrono::milliseconds timeout,
                                               const std::string& holder) override;
   std::optional<std::string> env(const std::string& name) override;
+  Status write_kernel_attr(const std::string& path, const std::string& value) override;
+  Result<int> arm_watchdog(const std::string& device, int seconds) override;
   const std::string& root() const override { return root_; }
 
   // For crash tests only: called after each step of write_file.

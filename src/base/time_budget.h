@@ -55,6 +55,12 @@ class BudgetedSystem : public System {
     return inner_.lock_file(path, cut(timeout), holder);
   }
   std::optional<std::string> env(const std::string& name) override { return inner_.env(name); }
+  Status write_kernel_attr(const std::string& path, const std::string& value) override {
+    return inner_.write_kernel_attr(path, value);
+  }
+  Result<int> arm_watchdog(const std::string& device, int seconds) override {
+    return inner_.arm_watchdog(device, seconds);
+  }
   const std::string& root() const override { return inner_.root(); }
 
  private:

@@ -6,6 +6,7 @@
 #include "base/state_lock.h"
 #include "base/text.h"
 #include "boot/hang_guard.h"
+#include "boot/watchdog.h"
 #include "formats/cmdline.h"
 #include "kernel/kexec_method.h"
 #include "kernel/preflight.h"
@@ -331,6 +332,11 @@ Status early_switch(System& sys) {
 
   auto line = target_cmdline(view, d.attempt);
   if (!line.ok()) return say_loudly(sys, "not switching: " + line.error().describe());
+  // The hardware watchdog layer (watchdog.h): decided before the load, as
+  // the target's systemd takes the watchdog over through its command line.
+  const WatchdogPlan watchdog = plan_switch_watchdog(
+      sys, boot_deadline(view.state, view.facts.target, configured_boot_timeout(view.config)));
+  if (watchdog.arm) line = line.value() + " " + watchdog_cmdline_word(watchdog);
   auto facts = gather_preflight_facts(sys, view.target, line.value().size());
   if (!facts.ok()) return say_loudly(sys, "not switching: " + facts.error().describe());
   auto checks = run_preflight(facts.value());
@@ -373,11 +379,23 @@ Status early_switch(System& sys) {
     return abandon_switch(sys, view, "sync before the switch failed: " +
                                          (synced.ok() ? command_failed(sync, synced.value()) : synced.error()).describe());
   }
+  // Last before the hand-over: nothing that can fail comes between.
+  const bool armed = arm_switch_watchdog(sys, watchdog);
   Command exec({"kexec", "-e"}, std::chrono::seconds(60));
   auto executed = sys.run(exec);
   // Only a failed kexec -e comes back.
   restore_rw(sys, was_rw);
   Error failed = executed.ok() ? command_failed(exec, executed.value()) : executed.error();
+  if (armed) {
+    // The watchdog cannot be stopped any more (nowayout): this boot is
+    // reset in watchdog.seconds. The attempt stays counted, so that a
+    // kexec -e that keeps failing ends after `tries` resets, like a hang.
+    Command unload({"kexec", "-u"}, std::chrono::seconds(30));
+    (void)sys.run(unload);
+    return say_loudly(sys, "the switch into " + view.target.version + " failed: " + failed.describe() +
+                               "; the hardware watchdog armed for it resets this machine within " +
+                               std::to_string(watchdog.seconds) + " s, and the attempt counts");
+  }
   return abandon_switch(sys, view, "the switch into " + view.target.version + " failed: " + failed.describe());
 }
 

@@ -17,6 +17,7 @@
 #include "boot/fast_reboot.h"
 #include "boot/hang_guard.h"
 #include "boot/switch.h"
+#include "boot/watchdog.h"
 #include "formats/cmdline.h"
 #include "formats/config.h"
 #include "install/manifest.h"
@@ -104,6 +105,15 @@ std::string read_trimmed(System& sys, const std::string& path) {
   return s;
 }
 
+// `sckl check` and `sckl status`: the hardware watchdog layer (watchdog.h),
+// as far as this boot shows it (a driver that only the switch loads early
+// shows after udev loaded it).
+std::string watchdog_line(System& sys) {
+  auto w = find_watchdog(sys);
+  if (!w.ok()) return "hardware watchdog: unknown (" + w.error().describe() + ")";
+  return describe_watchdog(w.value());
+}
+
 int cmd_status(const Options& o) {
   System& sys = *o.sys;
   auto m = load_manifest(sys);
@@ -170,6 +180,7 @@ int cmd_status(const Options& o) {
   std::cout << "fast reboot:    " << (fast.enabled ? "on: " : "off: ") << fast.summary;
   if (!fast_loaded.value().empty()) std::cout << " (" << fast_loaded.value() << " is loaded for this shutdown)";
   std::cout << "\n";
+  std::cout << "watchdog:       " << watchdog_line(sys).substr(std::string("hardware watchdog: ").size()) << "\n";
   if (pending) std::cout << "first boot:     setup pending (fstab and NIC names are fitted on the next boot)\n";
   if (m.value().files.empty()) {
     std::cout << "changes:        none recorded\n";
@@ -212,6 +223,7 @@ int cmd_check(const Options& o) {
               << "\n";
   }
   std::cout << "command line: " << line.value() << "\n";
+  std::cout << watchdog_line(sys) << "\n";
   return next_boot_blockers(checks, v.target.version, on_provider).empty() ? kExitOk : kExitFailed;
 }
 

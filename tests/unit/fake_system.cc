@@ -210,3 +210,22 @@ std::optional<std::string> FakeSystem::env(const std::string& name) {
 }
 
 }  // namespace sckl::testing
+
+namespace sckl::testing {
+
+Status FakeSystem::write_kernel_attr(const std::string& path, const std::string& value) {
+  if (auto e = tick("write attribute " + path)) return *e;
+  auto it = nodes.find(path);
+  if (it == nodes.end() || it->second.kind != FileKind::Regular) return system_error("cannot open " + path, ENOENT);
+  it->second.data = value;
+  return {};
+}
+
+Result<int> FakeSystem::arm_watchdog(const std::string& device, int seconds) {
+  if (auto e = tick("arm " + device)) return *e;
+  if (!nodes.count(device)) return system_error("cannot open " + device, ENOENT);
+  watchdogs_armed.emplace_back(device, seconds);
+  return watchdog_granted.value_or(seconds);
+}
+
+}  // namespace sckl::testing

@@ -62,7 +62,15 @@ class FakeSystem : public System {
   Result<std::unique_ptr<HeldLock>> lock_file(const std::string& path, std::chrono::milliseconds timeout,
                                               const std::string& holder) override;
   std::optional<std::string> env(const std::string& name) override;
+  // Kernel attributes: the file must exist; its content becomes `value`.
+  Status write_kernel_attr(const std::string& path, const std::string& value) override;
+  // The device must exist; records the call; answers watchdog_granted (or
+  // `seconds` when unset).
+  Result<int> arm_watchdog(const std::string& device, int seconds) override;
   const std::string& root() const override { return root_; }
+
+  std::vector<std::pair<std::string, int>> watchdogs_armed;
+  std::optional<int> watchdog_granted;
 
   std::map<std::string, Node> nodes;
   std::map<std::string, std::string> environment;
