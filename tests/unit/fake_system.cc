@@ -165,6 +165,26 @@ Status FakeSystem::remove_dir(const std::string& path) {
   return {};
 }
 
+Result<DeviceTags> FakeSystem::probe_block_device(const std::string& device) {
+  device_queries.push_back("blkid " + device);
+  if (auto e = tick("probe " + device)) return *e;
+  for (const auto& d : ambivalent_devices)
+    if (d == device)
+      return Error{device + " holds more than one file system signature (libblkid: ambivalent result)", 0, {}};
+  auto it = block_devices.find(device);
+  if (it == block_devices.end())
+    return system_error("cannot open " + device + " to read its file system signature", ENOENT);
+  return it->second;
+}
+
+Result<DeviceTags> FakeSystem::udev_properties(const std::string& syspath) {
+  device_queries.push_back("udev " + syspath);
+  if (auto e = tick("udev " + syspath)) return *e;
+  auto it = udev_devices.find(syspath);
+  if (it == udev_devices.end()) return system_error("cannot ask udev about " + syspath, ENOENT);
+  return it->second;
+}
+
 Result<ProcessResult> FakeSystem::run(const Command& command) {
   commands_run.push_back(command.argv);
   commands_shared_lock.push_back(command.share_state_lock && locks_held > 0);

@@ -61,10 +61,20 @@ class FakeSystem : public System {
   Result<ProcessResult> run(const Command& command) override;
   Result<std::unique_ptr<HeldLock>> lock_file(const std::string& path, std::chrono::milliseconds timeout,
                                               const std::string& holder) override;
+  // Answered from block_devices / udev_devices; a device not there cannot be
+  // opened (ENOENT), as the libraries say.
+  Result<DeviceTags> probe_block_device(const std::string& device) override;
+  Result<DeviceTags> udev_properties(const std::string& syspath) override;
   std::optional<std::string> env(const std::string& name) override;
   const std::string& root() const override { return root_; }
 
   std::map<std::string, Node> nodes;
+  std::map<std::string, DeviceTags> block_devices;  // device -> libblkid's tags
+  // Devices with several signatures: libblkid's "ambivalent result".
+  std::vector<std::string> ambivalent_devices;
+  std::map<std::string, DeviceTags> udev_devices;   // syspath -> udev properties
+  // Every device query, in order: "blkid DEVICE" or "udev SYSPATH".
+  std::vector<std::string> device_queries;
   std::map<std::string, std::string> environment;
   // Answers run(); default: exit 127 "not found".
   std::function<Result<ProcessResult>(const Command&)> runner;
