@@ -103,7 +103,13 @@ Result<std::vector<std::string>> FakeSystem::list_dir(const std::string& path) {
 }
 
 Status FakeSystem::write_file(const std::string& path, const std::string& content, mode_t mode) {
-  if (auto e = tick("write " + path)) return *e;
+  if (auto e = tick("write " + path)) {
+    auto old = nodes.find(path);
+    if (write_mode == WriteMode::InPlace && parent_is_dir(path) &&
+        (old == nodes.end() || old->second.kind == FileKind::Regular))
+      nodes[path] = Node{FileKind::Regular, content.substr(0, content.size() / 2), mode};
+    return *e;
+  }
   auto it = nodes.find(path);
   if (it != nodes.end() && it->second.kind == FileKind::Symlink)
     return Error{"will not replace " + path + ": it is a symbolic link", ELOOP, {}};

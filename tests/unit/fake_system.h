@@ -41,6 +41,14 @@ class FakeSystem : public System {
   // Fault injection: call number `n` (1-based, counting every System call
   // from now on) fails with `errnum`; run() then reports a killed child.
   void fail_call(int n, int errnum);
+  // How a write_file hit by the fault fails. Atomic (the contract of
+  // System::write_file, what RealSystem does): the file stays wholly old.
+  // InPlace: what a writer that truncates and writes the file itself leaves
+  // when it is cut off: the first half of the new content. The "torn file"
+  // checks of the fault tests prove they can see a tear by finding one in
+  // InPlace mode.
+  enum class WriteMode { Atomic, InPlace };
+  WriteMode write_mode = WriteMode::Atomic;
   int calls() const { return calls_; }
   bool fault_hit() const { return fault_hit_; }
 

@@ -236,6 +236,37 @@ TEST(Purge, OwnerGroupModeAndXattrsOfEditedFilesAreAsBeforeInstall) {
 // and a killed child): the run reports the failure, every file is wholly old
 // or wholly new, a fault-free re-run gives what a clean run gives, and purge
 // then gives back the pristine tree.
+// The files of `s` (outside sckl's state) that are neither as in `before`
+// nor as in `after`.
+std::vector<std::string> torn_files(const FakeSystem& before, const FakeSystem& after, const FakeSystem& s) {
+  std::vector<std::string> torn;
+  for (const auto& [p, node] : s.nodes) {
+    if (node.kind != FileKind::Regular || p.starts_with("/var/lib/sckl")) continue;
+    bool old_ok = before.has(p) && before.nodes.at(p).data == node.data;
+    bool new_ok = after.has(p) && after.nodes.at(p).data == node.data;
+    if (!old_ok && !new_ok) torn.push_back(p);
+  }
+  return torn;
+}
+
+// The torn-file check below can fail: with a writer that writes in place
+// (FakeSystem::WriteMode::InPlace) it finds torn files.
+TEST(Configure, TornFileCheckSeesANonAtomicWriter) {
+  const FakeSystem pristine = provider_booted_server();
+  FakeSystem clean = pristine;
+  ASSERT_TRUE(configure(clean).ok());
+  int torn = 0;
+  for (int n = 1;; ++n) {
+    FakeSystem s = pristine;
+    s.write_mode = FakeSystem::WriteMode::InPlace;
+    s.fail_call(n, EIO);
+    (void)configure(s);
+    if (!s.fault_hit()) break;
+    torn += static_cast<int>(torn_files(pristine, clean, s).size());
+  }
+  EXPECT_GT(torn, 3);
+}
+
 TEST(Configure, FailingEveryCallInTurnThenRerunConvergesAndPurgeRestores) {
   const FakeSystem pristine = provider_booted_server();
   FakeSystem clean = pristine;
@@ -252,12 +283,7 @@ TEST(Configure, FailingEveryCallInTurnThenRerunConvergesAndPurgeRestores) {
       }
       ++cases;
       ASSERT_FALSE(st.ok()) << "call " << n << " failed but configure reported success";
-      for (const auto& [p, node] : s.nodes) {
-        if (node.kind != FileKind::Regular || p.starts_with("/var/lib/sckl")) continue;
-        bool old_ok = pristine.has(p) && pristine.nodes.at(p).data == node.data;
-        bool new_ok = clean.has(p) && clean.nodes.at(p).data == node.data;
-        EXPECT_TRUE(old_ok || new_ok) << p << " torn after call " << n;
-      }
+      for (const auto& p : torn_files(pristine, clean, s)) ADD_FAILURE() << p << " torn after call " << n;
       ASSERT_TRUE(configure(s).ok()) << "re-run after call " << n;
       expect_same_tree(clean, s, "after the re-run of call " + std::to_string(n));
       ASSERT_TRUE(purge_sckl(s).ok());
