@@ -140,10 +140,14 @@ Status serve_json_hook(int fd, AptPackageFacts& facts) {
   if (!hello.ok()) return hello.error().with_hint("apt's hello message");
   if (hello.value().string_member("method") != "org.debian.apt.hooks.hello")
     return Error{"apt's first JSON hook message is not its hello", EPROTO, {}};
-  std::string id = "0";
-  if (const JsonValue* v = hello.value().find("id"); v && v->kind == JsonValue::Kind::Number) id = v->text;
+  // The id as apt wrote it (a number nlohmann has already checked).
+  JsonOut id = 0;
+  if (const JsonValue* v = hello.value().find("id"); v && v->kind == JsonValue::Kind::Number)
+    id = JsonOut::parse(v->text, nullptr, /*allow_exceptions=*/false);
+  if (id.is_discarded()) id = 0;
   // Version 0.2 is mandatory for apt to support (and sends "upgrade" modes).
-  SCKL_TRY(write_all(fd, "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"result\":{\"version\":\"0.2\"}}\n\n"));
+  JsonOut reply = {{"jsonrpc", "2.0"}, {"id", id}, {"result", {{"version", "0.2"}}}};
+  SCKL_TRY(write_all(fd, json_text(reply) + "\n\n"));
   buf.erase(0, end + 2);
   // apt sends one notification and a bye, then closes its end.
   while (true) {

@@ -1,9 +1,12 @@
-// A small JSON reader for what apt sends its JSON hooks (apt's
-// doc/json-hooks-protocol.md): objects, arrays, strings, numbers, true,
-// false, null. Only reading; numbers are kept as their text. Input is outside
-// data: a malformed or too deeply nested document is an error value, never a
-// crash.
+// JSON through nlohmann-json (>= 3.10.5, Ubuntu 22.04's; nothing newer is
+// used). Reading: what apt sends its JSON hooks (apt's
+// doc/json-hooks-protocol.md), into JsonValue: objects, arrays, strings,
+// numbers (kept as their text), true, false, null. Input is outside data: a
+// malformed, non-UTF-8 or too deeply nested document is an error value, never
+// a crash. Writing: json_text and json_quote, always valid UTF-8.
 #pragma once
+
+#include <nlohmann/json.hpp>
 
 #include <map>
 #include <memory>
@@ -39,10 +42,20 @@ struct JsonMember {
   JsonValue value;
 };
 
-// Parses one JSON document (surrounding whitespace allowed, nothing else).
+// Parses one JSON document (surrounding whitespace allowed, nothing else);
+// at most 64 levels deep.
 Result<JsonValue> parse_json(const std::string& text);
 
-// TEXT as a JSON string literal, quotes included.
+// sckl's JSON output (status --json, list --json, apt's hook replies):
+// members in the order they were added.
+using JsonOut = nlohmann::ordered_json;
+
+// VALUE on one line, no spaces. Bytes that are not UTF-8 (a kernel name or a
+// path from the disk may hold any) become U+FFFD, so the output is always
+// valid JSON instead of an exception.
+std::string json_text(const JsonOut& value);
+
+// TEXT as a JSON string literal, quotes included (json_text of a string).
 std::string json_quote(const std::string& text);
 
 }  // namespace sckl

@@ -55,7 +55,7 @@ Status make_parents(System& sys, const std::string& path) {
   return sys.make_dir(dir, 0755);
 }
 
-RealSystem::RealSystem(std::string root) : root_(std::move(root)) {
+RealSystem::RealSystem(std::string root, const DeviceQueries* devices) : root_(std::move(root)), devices_(devices) {
   if (root_.empty()) root_ = "/";
   while (root_.size() > 1 && root_.back() == '/') root_.pop_back();
 }
@@ -65,8 +65,20 @@ std::string RealSystem::root_from_environment() {
   return r && *r ? r : "/";
 }
 
-std::unique_ptr<RealSystem> RealSystem::from_environment() {
-  return std::make_unique<RealSystem>(root_from_environment());
+std::unique_ptr<RealSystem> RealSystem::from_environment(const DeviceQueries* devices) {
+  return std::make_unique<RealSystem>(root_from_environment(), devices);
+}
+
+Result<DeviceTags> RealSystem::probe_block_device(const std::string& device) {
+  // A program bug, not the machine's: its main() did not pass the queries.
+  if (!devices_) return Error{"cannot probe " + device + ": this program was built without device queries", ENOSYS, {}};
+  return devices_->probe_block_device(device);
+}
+
+Result<DeviceTags> RealSystem::udev_properties(const std::string& syspath) {
+  if (!devices_)
+    return Error{"cannot ask udev about " + syspath + ": this program was built without device queries", ENOSYS, {}};
+  return devices_->udev_properties(syspath);
 }
 
 std::string RealSystem::host_path(const std::string& path) const {

@@ -68,6 +68,10 @@ class HeldLock {
   virtual ~HeldLock() = default;
 };
 
+// Name=value pairs a library reports about a device: libblkid's tags (UUID,
+// TYPE, ...) or udev's properties (ID_PATH, ...).
+using DeviceTags = std::map<std::string, std::string>;
+
 struct ProcessResult {
   int exit_code = 0;
   std::string out;
@@ -125,6 +129,21 @@ class System {
   virtual Result<std::unique_ptr<HeldLock>> lock_file(const std::string& path, std::chrono::milliseconds timeout,
                                                       const std::string& holder) = 0;
 
+  // Devices, asked in-process through libblkid and libudev instead of
+  // parsing `blkid` and `udevadm` output. The path is the one the running
+  // kernel names (a /dev node from mountinfo, a /sys path), not mapped below
+  // root(): as the blkid and udevadm children did, these ask the machine sckl
+  // runs on; inside a chroot that is the chroot's /dev.
+  //
+  // libblkid's low-level probe of a block device (or image) for a file system
+  // signature: its tags (UUID, TYPE, LABEL, ...), empty when it finds none.
+  // An error names the device: it cannot be opened, or holds several
+  // signatures ("ambivalent", as `blkid -p` says).
+  virtual Result<DeviceTags> probe_block_device(const std::string& device) = 0;
+  // udev's properties of a /sys device (/sys/class/net/eth0): its uevent
+  // values and, where udev has processed it, its database (ID_PATH, ...).
+  virtual Result<DeviceTags> udev_properties(const std::string& syspath) = 0;
+
   virtual std::optional<std::string> env(const std::string& name) = 0;
 
   // A hardware watchdog (watchdog.h). Writes `value` into an existing kernel
@@ -156,15 +175,28 @@ Result<bool> path_exists(System& sys, const std::string& path);
 std::string parent_dir(const std::string& path);
 std::string base_name(const std::string& path);
 
+// RealSystem's device queries (src/device_queries.h). Not built into
+// RealSystem so that a program that never asks (preinst and postrm must need
+// libc alone) does not link libblkid and libudev: only the programs that pass
+// library_device_queries() do.
+class DeviceQueries {
+ public:
+  virtual ~DeviceQueries() = default;
+  virtual Result<DeviceTags> probe_block_device(const std::string& device) const = 0;
+  virtual Result<DeviceTags> udev_properties(const std::string& syspath) const = 0;
+};
+
 // The real machine below `root`. Test hooks let a test stop the atomic
 // writer between its steps (see AtomicWriteStep).
 enum class AtomicWriteStep { Opened, Written, Synced, Renamed, DirSynced };
 
 class RealSystem : public System {
  public:
-  explicit RealSystem(std::string root = "/");
+  // `devices` nullptr: the device queries are errors (a program that never
+  // asks them; see DeviceQueries).
+  explicit RealSystem(std::string root = "/", const DeviceQueries* devices = nullptr);
   // Root from $DPKG_ROOT (empty means "/").
-  static std::unique_ptr<RealSystem> from_environment();
+  static std::unique_ptr<RealSystem> from_environment(const DeviceQueries* devices = nullptr);
   // The target root dpkg names ($DPKG_ROOT; "/" when unset or empty): the
   // one reading of it (maintainer scripts, hooks, the sckl command, debconf).
   static std::string root_from_environment();
@@ -183,6 +215,8 @@ class RealSystem : public System {
   Result<ProcessResult> run(const Command& command) override;
   Result<std::unique_ptr<HeldLock>> lock_file(const std::string& path, std::chrono::milliseconds timeout,
                                               const std::string& holder) override;
+  Result<DeviceTags> probe_block_device(const std::string& device) override;
+  Result<DeviceTags> udev_properties(const std::string& syspath) override;
   std::optional<std::string> env(const std::string& name) override;
   Status write_kernel_attr(const std::string& path, const std::string& value) override;
   Result<int> arm_watchdog(const std::string& device, int seconds) override;
@@ -202,6 +236,7 @@ class RealSystem : public System {
   // A directory descriptor of path's parent, resolved the same way.
   int open_parent(const std::string& path) const;
   std::string root_;
+  const DeviceQueries* devices_ = nullptr;
   void (*step_hook_)(AtomicWriteStep) = nullptr;
 };
 

@@ -54,6 +54,11 @@ class BudgetedSystem : public System {
                                               const std::string& holder) override {
     return inner_.lock_file(path, cut(timeout), holder);
   }
+  // In-process and quick (no child to time out): passed through.
+  Result<DeviceTags> probe_block_device(const std::string& device) override {
+    return inner_.probe_block_device(device);
+  }
+  Result<DeviceTags> udev_properties(const std::string& syspath) override { return inner_.udev_properties(syspath); }
   std::optional<std::string> env(const std::string& name) override { return inner_.env(name); }
   Status write_kernel_attr(const std::string& path, const std::string& value) override {
     return inner_.write_kernel_attr(path, value);

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "base/device_queries.h"
 #include "base/json.h"
 #include "base/log.h"
 #include "base/main_guard.h"
@@ -136,33 +137,33 @@ int cmd_status(const Options& o) {
   if (!method_or.ok()) return report(method_or.error());
   const std::string kexec_method = method_or.value();
   if (o.json) {
-    std::cout << "{\"version\":" << json_quote(SCKL_VERSION) << ",\"running_kernel\":" << json_quote(v.running_version)
-              << ",\"phase\":" << json_quote(on_target ? "target" : "provider")
-              << ",\"target\":" << json_quote(v.facts.target)
-              << ",\"target_problem\":" << json_quote(v.facts.target.empty() ? v.facts.no_target_why : "")
-              << ",\"armed\":" << (next.value().will_switch ? "true" : "false")
-              << ",\"next_boot\":" << json_quote(next.value().summary)
-              << ",\"attempts\":" << v.state.attempts << ",\"tries\":" << tries
-              << ",\"last_result\":" << json_quote(boot_result_name(v.state.result))
-              << ",\"counted_kernel\":" << json_quote(v.state.target)
-              << ",\"last_attempt_hung_after\":" << v.state.hung_after
-              << ",\"disabled\":" << (v.facts.disabled ? "true" : "false")
-              << ",\"disabled_why\":" << json_quote(v.facts.disabled ? v.facts.disabled_why : "")
-              << ",\"this_boot\":" << json_quote(this_boot)
-              << ",\"kexec_method\":" << json_quote(kexec_method)
-              << ",\"fast_reboot\":" << (fast.enabled ? "true" : "false")
-              << ",\"fast_reboot_armed\":" << (fast.armed ? "true" : "false")
-              << ",\"fast_reboot_next\":" << json_quote(fast.summary)
-              << ",\"fast_reboot_loaded\":" << json_quote(fast_loaded.value())
-              << ",\"first_boot_pending\":" << (pending ? "true" : "false") << ",\"changes\":[";
-    bool first = true;
-    for (const auto& f : m.value().files) {
-      std::cout << (first ? "" : ",") << "{\"path\":" << json_quote(f.path)
-                << ",\"created\":" << (f.original_sha == kAbsent ? "true" : "false")
-                << ",\"state\":" << json_quote(file_state(sys, f)) << "}";
-      first = false;
-    }
-    std::cout << "]}\n";
+    // The schema (keys and types) is written down and held in cli_test.cc (JsonSchema).
+    JsonOut out = {{"version", SCKL_VERSION},
+                   {"running_kernel", v.running_version},
+                   {"phase", on_target ? "target" : "provider"},
+                   {"target", v.facts.target},
+                   {"target_problem", v.facts.target.empty() ? v.facts.no_target_why : ""},
+                   {"armed", next.value().will_switch},
+                   {"next_boot", next.value().summary},
+                   {"attempts", v.state.attempts},
+                   {"tries", tries},
+                   {"last_result", boot_result_name(v.state.result)},
+                   {"counted_kernel", v.state.target},
+                   {"last_attempt_hung_after", v.state.hung_after},
+                   {"disabled", v.facts.disabled},
+                   {"disabled_why", v.facts.disabled ? v.facts.disabled_why : ""},
+                   {"this_boot", this_boot},
+                   {"kexec_method", kexec_method},
+                   {"fast_reboot", fast.enabled},
+                   {"fast_reboot_armed", fast.armed},
+                   {"fast_reboot_next", fast.summary},
+                   {"fast_reboot_loaded", fast_loaded.value()},
+                   {"first_boot_pending", pending},
+                   {"changes", JsonOut::array()}};
+    for (const auto& f : m.value().files)
+      out["changes"].push_back(
+          {{"path", f.path}, {"created", f.original_sha == kAbsent}, {"state", file_state(sys, f)}});
+    std::cout << json_text(out) << "\n";
     return kExitOk;
   }
   std::cout << "running kernel: " << v.running_version << (on_target ? " (switched by sckl)" : " (provider's)")
@@ -232,24 +233,22 @@ int cmd_list(const Options& o) {
   auto view = read_switch_view(sys);
   if (!view.ok()) return report(view.error());
   const SwitchView& v = view.value();
-  if (o.json) std::cout << "[";
-  bool first = true;
+  JsonOut list = JsonOut::array();
   for (const auto& k : v.kernels) {
     std::string state = v.state.target == k.version ? boot_result_name(v.state.result) : "none";
     if (o.json) {
-      std::cout << (first ? "" : ",") << "{\"version\":" << json_quote(k.version)
-                << ",\"bootable\":" << (k.bootable() ? "true" : "false")
-                << ",\"target\":" << (k.version == v.facts.target ? "true" : "false")
-                << ",\"running\":" << (k.version == v.running_version ? "true" : "false")
-                << ",\"boot_result\":" << json_quote(state) << "}";
+      list.push_back({{"version", k.version},
+                      {"bootable", k.bootable()},
+                      {"target", k.version == v.facts.target},
+                      {"running", k.version == v.running_version},
+                      {"boot_result", state}});
     } else {
       std::printf("%s %-32s %-9s %s%s\n", k.version == v.facts.target ? "*" : " ", k.version.c_str(),
                   k.bootable() ? "bootable" : (k.has_initrd ? "no-modules" : "no-initrd"), state.c_str(),
                   k.version == v.running_version ? " (running)" : "");
     }
-    first = false;
   }
-  if (o.json) std::cout << "]\n";
+  if (o.json) std::cout << json_text(list) << "\n";
   else if (v.kernels.empty()) std::cout << "no kernel installed in /boot\n";
   return kExitOk;
 }
@@ -460,7 +459,7 @@ int cli_run(int argc, char** argv, System* system) {
   }
   std::unique_ptr<System> real;
   if (!system) {
-    real = std::make_unique<RealSystem>(o.root);
+    real = std::make_unique<RealSystem>(o.root, &library_device_queries());
     system = real.get();
   }
   o.sys = system;

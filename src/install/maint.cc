@@ -37,7 +37,8 @@ std::string maint_failure_advice(const MaintCall& call) {
 
 namespace {
 
-int maint_run(MaintScript script, int argc, char** argv, MaintHandler handler, System* system) {
+int maint_run(MaintScript script, int argc, char** argv, MaintHandler handler, System* system,
+              const DeviceQueries* devices) {
   std::vector<std::string> args(argv + 1, argv + argc);
   auto call = parse_maint_args(script, args);
   if (!call.ok()) {
@@ -55,7 +56,7 @@ int maint_run(MaintScript script, int argc, char** argv, MaintHandler handler, S
   std::unique_ptr<RealSystem> real;
   if (!system) {
     if (maint_uses_debconf(call.value())) debconf = connect_debconf(argc, argv);
-    real = RealSystem::from_environment();
+    real = RealSystem::from_environment(devices);
     system = real.get();
   }
   System* sys = system;
@@ -79,10 +80,11 @@ int maint_run(MaintScript script, int argc, char** argv, MaintHandler handler, S
 
 }  // namespace
 
-int maint_main(MaintScript script, int argc, char** argv, MaintHandler handler, System* system) {
+int maint_main(MaintScript script, int argc, char** argv, MaintHandler handler, System* system,
+               const DeviceQueries* devices) {
   // dpkg must see the failure (it can run the script again), with a message.
   return guarded_main(script_name(script), OnException::Fail,
-                      [&] { return maint_run(script, argc, argv, handler, system); });
+                      [&] { return maint_run(script, argc, argv, handler, system, devices); });
 }
 
 }  // namespace sckl

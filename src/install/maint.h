@@ -52,6 +52,9 @@ bool maint_uses_debconf(const MaintCall& call);
 // failed so that dpkg can run the script again, 2 wrong usage). A throw is
 // caught (main_guard.h): a message and exit 1. `system` is for tests: with
 // it, no debconf and that system instead of the one below $DPKG_ROOT.
-int maint_main(MaintScript script, int argc, char** argv, MaintHandler handler, System* system = nullptr);
+// `devices`: RealSystem's device queries, for the scripts that probe devices
+// (postinst); nullptr keeps libblkid and libudev out (preinst, postrm).
+int maint_main(MaintScript script, int argc, char** argv, MaintHandler handler, System* system = nullptr,
+               const DeviceQueries* devices = nullptr);
 
 }  // namespace sckl

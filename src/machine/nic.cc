@@ -100,15 +100,12 @@ Result<std::vector<Nic>> discover_nics(System& sys) {
     auto address = sys.read_file(base + "/address");
     SCKL_TRY(address);
 
-    Command udevadm;
-    udevadm.argv = {"udevadm", "info", "--query=property", "--path=" + base};
-    auto run = sys.run(udevadm);
+    auto props = sys.udev_properties(base);
     const std::string hint = "sckl names NICs through udev (package udev); install it or choose the NIC naming "
                              "policy 'classic' or 'off' (nic_names in /etc/sckl/sckl.conf)";
-    if (!run.ok()) return run.error().with_hint(hint);
-    if (run.value().exit_code != 0) return command_failed(udevadm, run.value()).with_hint(hint);
-
-    nics.push_back(Nic{name, trim(address.value()), key_value(run.value().out, "ID_PATH")});
+    if (!props.ok()) return props.error().with_hint(hint);
+    auto id_path = props.value().find("ID_PATH");
+    nics.push_back(Nic{name, trim(address.value()), id_path == props.value().end() ? "" : id_path->second});
   }
   return nics;
 }

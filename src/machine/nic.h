@@ -51,8 +51,9 @@ struct Nic {
 // Physical Ethernet NICs, sorted by name: entries of /sys/class/net with a
 // `device` entry and `type` 1 (ARPHRD_ETHER); lo, bridges, veth, tun, ...
 // are skipped. mac from `address`; id_path from
-// `udevadm info --query=property --path=/sys/class/net/NAME`. udevadm
-// missing or failing is an Error (without udev, .link files do nothing).
+// udev's properties of /sys/class/net/NAME (System::udev_properties); a NIC
+// udev has no database entry for (no udevd) has none. A failing query is an
+// Error.
 Result<std::vector<Nic>> discover_nics(System& sys);
 
 // 1-15 characters of [A-Za-z0-9_.-], not starting with '.', not all digits.

@@ -112,20 +112,22 @@ Result<RootFilesystem> detect_root_filesystem(System& sys) {
     return no_uuid(m, ": it is not on a block device");
   }
 
-  Command blkid;
-  blkid.argv = {"blkid", "-o", "export", "-p", device};
-  auto run = sys.run(blkid);
-  const std::string hint = "blkid comes with util-linux; or add a line for / to " + std::string(paths::kFstab) +
-                           " by hand";
-  if (!run.ok()) return run.error().with_hint(hint);
-  if (run.value().exit_code != 0) return command_failed(blkid, run.value()).with_hint(hint);
+  // Several signatures (errnum 0): warn and go on. The device failing to
+  // open or read is a system failure like a failing lstat: stop.
+  auto tags = sys.probe_block_device(device);
+  if (!tags.ok())
+    return tags.error().with_hint("add a line for / to " + std::string(paths::kFstab) + " by hand");
+  auto tag = [&](const char* name) {
+    auto it = tags.value().find(name);
+    return it == tags.value().end() ? std::string() : it->second;
+  };
 
   RootFilesystem root;
-  root.uuid = key_value(run.value().out, "UUID");
-  root.fstype = key_value(run.value().out, "TYPE");
+  root.uuid = tag("UUID");
+  root.fstype = tag("TYPE");
   if (root.fstype.empty()) root.fstype = m.fstype;
   root.source = m.source;
-  if (root.uuid.empty()) return no_uuid(m, ": 'blkid -o export -p " + device + "' reports none");
+  if (root.uuid.empty()) return no_uuid(m, ": libblkid finds none on " + device);
   return root;
 }
 

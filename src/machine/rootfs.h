@@ -25,17 +25,17 @@ struct RootMount {
 // mount is an Error (errnum 0) naming `name_for_errors`.
 Result<RootMount> find_root_mount(const std::string& mountinfo, const std::string& name_for_errors);
 
-// Reads paths::kMountInfo, finds the root mount and asks
-// `blkid -o export -p DEVICE` for its UUID and TYPE. DEVICE is the mount
+// Reads paths::kMountInfo, finds the root mount and probes DEVICE for its
+// UUID and TYPE (System::probe_block_device, libblkid). DEVICE is the mount
 // source when it is a /dev path that exists, else /dev/block/MAJ:MIN.
 // Errors: a root without a UUID (overlay, tmpfs, nfs, 9p, ...; the hint says
-// to add an fstab line for / by hand); blkid missing or failing (names the
-// command and quotes its stderr). The result's fstype is blkid's TYPE (the
-// mounted type when blkid reports none); source is the mount source.
+// to add an fstab line for / by hand); the probe failing (names the device
+// and why). The result's fstype is libblkid's TYPE (the mounted type when it
+// reports none); source is the mount source.
 // Error::errnum is 0 when the root simply has no UUID sckl can name (no root
-// mount, a UUID-less type, blkid exiting non-zero or reporting no UUID): warn
+// mount, a UUID-less type, several signatures on the device, no UUID): warn
 // and go on. It is set when a system call failed (reading mountinfo, lstat,
-// starting blkid): stop.
+// opening or reading the device): stop.
 Result<RootFilesystem> detect_root_filesystem(System& sys);
 
 }  // namespace sckl

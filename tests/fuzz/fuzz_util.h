@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -68,6 +69,17 @@ inline std::vector<std::string> kernel_words(const std::vector<std::string>& wor
 }
 
 // sckl's messages are not the fuzzer's business: drop them (and their cost).
+// "KEY=value" lines as a device's tags (what libblkid or libudev would hand
+// over); the value is every byte after the first '=', the first KEY wins.
+inline std::map<std::string, std::string> key_values(const std::string& text) {
+  std::map<std::string, std::string> tags;
+  for (const auto& line : split_lines(text)) {
+    auto eq = line.find('=');
+    if (eq != std::string::npos && eq > 0) tags.emplace(line.substr(0, eq), line.substr(eq + 1));
+  }
+  return tags;
+}
+
 inline void silence_log() {
   sckl::set_log_sink([](sckl::LogLevel, const std::string&) {});
 }

@@ -1,6 +1,6 @@
-// /proc/self/mountinfo through libmount (find_root_mount) and blkid's
-// "KEY=value" output (detect_root_filesystem). Input: the mountinfo text,
-// optionally a NUL and blkid's output (default: a real ext4 answer).
+// /proc/self/mountinfo through libmount (find_root_mount) and libblkid's tags
+// (detect_root_filesystem). Input: the mountinfo text, optionally a NUL and
+// the tags as "KEY=value" lines (default: a real ext4 answer).
 //
 // Invariants: a root file system handed on has a UUID and a type; what
 // plan_root_entry may write into fstab from it is validated there (an unsafe
@@ -30,11 +30,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string& src = m.value().source;
   if (src.starts_with("/dev/") && src.find("/..") == std::string::npos && !src.ends_with("/"))
     sys.put_file(src, "");
-  sys.put_file("/dev/block/" + std::to_string(m.value().major) + ":" + std::to_string(m.value().minor), "");
-  sys.runner = [&](const Command& c) -> Result<ProcessResult> {
-    FUZZ_CHECK(!c.argv.empty() && c.argv[0] == "blkid", "only blkid is run");
-    return ProcessResult{0, blkid_out, ""};
-  };
+  const std::string dev_block = "/dev/block/" + std::to_string(m.value().major) + ":" + std::to_string(m.value().minor);
+  sys.put_file(dev_block, "");
+  sys.block_devices[src] = fuzz::key_values(blkid_out);
+  sys.block_devices[dev_block] = sys.block_devices[src];
   auto root = detect_root_filesystem(sys);
   if (!root.ok()) return 0;
   FUZZ_CHECK(!root.value().uuid.empty(), "a detected root file system has a UUID");

@@ -1,7 +1,7 @@
-// Network interfaces as /sys/class/net and `udevadm info` describe them
+// Network interfaces as /sys/class/net and udev describe them
 // (discover_nics) and the .link files planned from them (plan_link_files).
 // Input: up to four interfaces, each four NUL-separated fields: name, the
-// `type` file, the `address` file, udevadm's output.
+// `type` file, the `address` file, udev's properties as "KEY=value" lines.
 //
 // Invariants: a planned .link file is /etc/systemd/network/10-sckl-NAME.link
 // with a valid NAME, and its text is sckl's comment plus exactly one match
@@ -45,7 +45,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto parts = fuzz::split_parts(data, size, 16);
   testing::FakeSystem sys;
   sys.put_dir("/sys/class/net");
-  std::map<std::string, std::string> udev;  // --path=... -> output
   for (size_t i = 0; i < parts.size(); i += 4) {
     const std::string& name = parts[i];
     if (name.empty() || name == "." || name == ".." || name.find('/') != std::string::npos) continue;
@@ -54,12 +53,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     sys.put_dir(base + "/device");
     sys.put_file(base + "/type", i + 1 < parts.size() ? parts[i + 1] : "1\n");
     sys.put_file(base + "/address", i + 2 < parts.size() ? parts[i + 2] : "52:54:00:12:34:56\n");
-    udev["--path=" + base] = i + 3 < parts.size() ? parts[i + 3] : "ID_PATH=pci-0000:00:03.0\n";
+    sys.udev_devices[base] = fuzz::key_values(i + 3 < parts.size() ? parts[i + 3] : "ID_PATH=pci-0000:00:03.0\n");
   }
-  sys.runner = [&](const Command& c) -> Result<ProcessResult> {
-    FUZZ_CHECK(c.argv.size() == 4 && c.argv[0] == "udevadm", "only udevadm is run");
-    return ProcessResult{0, udev[c.argv[3]], ""};
-  };
   auto nics = discover_nics(sys);
   FUZZ_CHECK(nics.ok(), "discovery over readable sysfs does not fail");
   for (NicPolicy policy : {NicPolicy::Path, NicPolicy::Mac, NicPolicy::Classic, NicPolicy::Off}) {

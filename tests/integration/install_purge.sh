@@ -32,21 +32,19 @@ attrs_before=$(stat -c '%u %g %a' "$SCKL_ROOT/etc/default/kexec" "$SCKL_ROOT/etc
 xattrs_before=$(xattr get "$SCKL_ROOT/etc/default/kexec")
 
 # sckl adds the root entry to /etc/fstab on a running server (sckl setup) from
-# / in mountinfo and blkid. For that run, the chroot's / becomes a mount of
+# / in mountinfo and libblkid. For that run, the chroot's / becomes a mount of
 # its own (a recursive bind of the tree onto itself, on the host's disk, undone
-# right after); its device node
-# is an empty file on the chroot's private /dev, and a fake blkid in
-# /usr/local/sbin names a made-up UUID, so nothing reads the host's disk.
+# right after); its device node is, on the chroot's private /dev, a small
+# ext4 image with a made-up UUID, so nothing reads the host's disk.
 # /sys stays unmounted (no host NICs): an empty /sys/class/net says so.
 root_source=$(findmnt -n -o SOURCE --target "$SCKL_ROOT" | sed 's/\[.*//') || die "findmnt $SCKL_ROOT failed"
 [[ $root_source == /dev/* ]] \
   || die "the test tree is on '$root_source', not on a /dev block device: sckl would add no fstab line to test"
 mkdir -p "$(dirname "$SCKL_ROOT$root_source")" "$SCKL_ROOT/sys/class/net"
-: > "$SCKL_ROOT$root_source"
 fake_uuid=0b3c2f1e-8d4a-4c56-9e0f-1a2b3c4d5e6f
-printf '#!/bin/sh\n# sckl install_purge test: a made-up root file system.\nprintf "DEVNAME=%%s\\nUUID=%s\\nTYPE=ext4\\n" "$5"\n' \
-  "$fake_uuid" > "$SCKL_ROOT/usr/local/sbin/blkid"
-chmod 0755 "$SCKL_ROOT/usr/local/sbin/blkid"
+truncate -s 1M "$SCKL_ROOT$root_source"
+mkfs.ext4 -q -F -O ^has_journal -U "$fake_uuid" "$SCKL_ROOT$root_source" \
+  || die "mkfs.ext4 could not make the made-up root file system (e2fsprogs)"
 fstab_before=$(cat "$SCKL_ROOT/etc/fstab")
 
 snapshot "$snap.before"

@@ -4,12 +4,16 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
+
+#include <nlohmann/json.hpp>
 
 #include "base/log.h"
 #include "base/paths.h"
 #include "base/system.h"
+#include "install/manifest.h"
 #include "fake_system.h"
 #include "log_capture.h"
 
@@ -420,6 +424,110 @@ TEST(CliBadInput, ConfigThatIsADirectoryOrUnreadableIsNamed) {
   auto set = m.run({"set-target", "newest"});
   EXPECT_EQ(set.code, 1);
   EXPECT_TRUE(set.logged(paths::kConfigFile));
+}
+
+}  // namespace
+}  // namespace sckl
+
+namespace sckl {
+namespace {
+
+// The --json schema (doc/sckl.8, JSON OUTPUT): every key that exists, with its
+// type. A key added, dropped, renamed or retyped fails here: scripts read it.
+using Json = nlohmann::json;
+const std::vector<std::pair<std::string, Json::value_t>> kStatusSchema = {
+    {"version", Json::value_t::string},
+    {"running_kernel", Json::value_t::string},
+    {"phase", Json::value_t::string},
+    {"target", Json::value_t::string},
+    {"target_problem", Json::value_t::string},
+    {"armed", Json::value_t::boolean},
+    {"next_boot", Json::value_t::string},
+    {"attempts", Json::value_t::number_integer},
+    {"tries", Json::value_t::number_integer},
+    {"last_result", Json::value_t::string},
+    {"counted_kernel", Json::value_t::string},
+    {"last_attempt_hung_after", Json::value_t::number_integer},
+    {"disabled", Json::value_t::boolean},
+    {"disabled_why", Json::value_t::string},
+    {"this_boot", Json::value_t::string},
+    {"kexec_method", Json::value_t::string},
+    {"fast_reboot", Json::value_t::boolean},
+    {"fast_reboot_armed", Json::value_t::boolean},
+    {"fast_reboot_next", Json::value_t::string},
+    {"fast_reboot_loaded", Json::value_t::string},
+    {"first_boot_pending", Json::value_t::boolean},
+    {"changes", Json::value_t::array}};
+const std::vector<std::pair<std::string, Json::value_t>> kChangeSchema = {
+    {"path", Json::value_t::string}, {"created", Json::value_t::boolean}, {"state", Json::value_t::string}};
+const std::vector<std::pair<std::string, Json::value_t>> kListSchema = {
+    {"version", Json::value_t::string}, {"bootable", Json::value_t::boolean}, {"target", Json::value_t::boolean},
+    {"running", Json::value_t::boolean}, {"boot_result", Json::value_t::string}};
+
+// nlohmann reads non-negative integers as number_unsigned.
+bool same_type(Json::value_t want, Json::value_t got) {
+  if (want == Json::value_t::number_integer) return got == want || got == Json::value_t::number_unsigned;
+  return got == want;
+}
+
+void expect_schema(const Json& object, const std::vector<std::pair<std::string, Json::value_t>>& schema,
+                   const std::string& what) {
+  ASSERT_TRUE(object.is_object()) << what << ": " << object.dump();
+  std::vector<std::string> want, got;
+  for (const auto& [key, type] : schema) {
+    want.push_back(key);
+    ASSERT_TRUE(object.contains(key)) << what << " has no " << key;
+    EXPECT_TRUE(same_type(type, object.at(key).type())) << what << "." << key << " is " << object.at(key).type_name();
+  }
+  for (const auto& item : object.items()) got.push_back(item.key());
+  std::sort(want.begin(), want.end());
+  EXPECT_EQ(got, want) << what << ": keys other than the schema's";  // nlohmann::json sorts its keys
+}
+
+// Strict parse: nlohmann throws on invalid JSON or invalid UTF-8.
+Json parse_output(const std::string& out) {
+  EXPECT_FALSE(out.empty());
+  EXPECT_EQ(out.back(), '\n');
+  return Json::parse(out);
+}
+
+TEST(JsonSchema, StatusAndListKeepTheirSchema) {
+  FakeMachine m;
+  // Two recorded changes: a file sckl created, one it edited (a non-UTF-8 name).
+  m.s.put_file("/etc/fstab\xff", "# base\n");
+  {
+    Manifest manifest;
+    ChangeSet cs(m.s, manifest);
+    ASSERT_TRUE(cs.put_file("/etc/sckl/made", "x\n").ok());
+    ASSERT_TRUE(cs.put_file("/etc/fstab\xff", "# base\nUUID=x / ext4 defaults 0 1\n").ok());
+  }
+  auto status = m.run({"status", "--json"});
+  ASSERT_EQ(status.code, 0);
+  Json s = parse_output(status.out);
+  expect_schema(s, kStatusSchema, "status");
+  ASSERT_EQ(s["changes"].size(), 2u) << status.out;
+  EXPECT_EQ(s["changes"][0]["path"], "/etc/sckl/made");
+  EXPECT_EQ(s["changes"][1]["path"], "/etc/fstab\xef\xbf\xbd");
+  for (const auto& c : s["changes"]) expect_schema(c, kChangeSchema, "status.changes[]");
+
+  auto list = m.run({"list", "--json"});
+  ASSERT_EQ(list.code, 0);
+  Json l = parse_output(list.out);
+  ASSERT_TRUE(l.is_array());
+  ASSERT_FALSE(l.empty());
+  for (const auto& k : l) expect_schema(k, kListSchema, "list[]");
+}
+
+// A kernel name (or path) read from the disk may be any bytes: the output
+// stays valid UTF-8 JSON, the bad byte shown as U+FFFD.
+TEST(JsonSchema, NonUtf8KernelNameStaysValidJson) {
+  FakeMachine m;
+  m.s.put_file("/proc/sys/kernel/osrelease", "6.1.0-47\xff-cloud-amd64\n");
+  auto status = m.run({"status", "--json"});
+  ASSERT_EQ(status.code, 0);
+  Json s = parse_output(status.out);
+  EXPECT_EQ(s["running_kernel"], "6.1.0-47\xef\xbf\xbd-cloud-amd64");
+  expect_schema(s, kStatusSchema, "status");
 }
 
 }  // namespace

@@ -103,7 +103,13 @@ Result<std::vector<std::string>> FakeSystem::list_dir(const std::string& path) {
 }
 
 Status FakeSystem::write_file(const std::string& path, const std::string& content, mode_t mode) {
-  if (auto e = tick("write " + path)) return *e;
+  if (auto e = tick("write " + path)) {
+    auto old = nodes.find(path);
+    if (write_mode == WriteMode::InPlace && parent_is_dir(path) &&
+        (old == nodes.end() || old->second.kind == FileKind::Regular))
+      nodes[path] = Node{FileKind::Regular, content.substr(0, content.size() / 2), mode};
+    return *e;
+  }
   auto it = nodes.find(path);
   if (it != nodes.end() && it->second.kind == FileKind::Symlink)
     return Error{"will not replace " + path + ": it is a symbolic link", ELOOP, {}};
@@ -163,6 +169,26 @@ Status FakeSystem::remove_dir(const std::string& path) {
     return system_error("cannot remove directory " + path, ENOTEMPTY);
   nodes.erase(it);
   return {};
+}
+
+Result<DeviceTags> FakeSystem::probe_block_device(const std::string& device) {
+  device_queries.push_back("blkid " + device);
+  if (auto e = tick("probe " + device)) return *e;
+  for (const auto& d : ambivalent_devices)
+    if (d == device)
+      return Error{device + " holds more than one file system signature (libblkid: ambivalent result)", 0, {}};
+  auto it = block_devices.find(device);
+  if (it == block_devices.end())
+    return system_error("cannot open " + device + " to read its file system signature", ENOENT);
+  return it->second;
+}
+
+Result<DeviceTags> FakeSystem::udev_properties(const std::string& syspath) {
+  device_queries.push_back("udev " + syspath);
+  if (auto e = tick("udev " + syspath)) return *e;
+  auto it = udev_devices.find(syspath);
+  if (it == udev_devices.end()) return system_error("cannot ask udev about " + syspath, ENOENT);
+  return it->second;
 }
 
 Result<ProcessResult> FakeSystem::run(const Command& command) {

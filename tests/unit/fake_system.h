@@ -41,6 +41,14 @@ class FakeSystem : public System {
   // Fault injection: call number `n` (1-based, counting every System call
   // from now on) fails with `errnum`; run() then reports a killed child.
   void fail_call(int n, int errnum);
+  // How a write_file hit by the fault fails. Atomic (the contract of
+  // System::write_file, what RealSystem does): the file stays wholly old.
+  // InPlace: what a writer that truncates and writes the file itself leaves
+  // when it is cut off: the first half of the new content. The "torn file"
+  // checks of the fault tests prove they can see a tear by finding one in
+  // InPlace mode.
+  enum class WriteMode { Atomic, InPlace };
+  WriteMode write_mode = WriteMode::Atomic;
   int calls() const { return calls_; }
   bool fault_hit() const { return fault_hit_; }
 
@@ -61,6 +69,10 @@ class FakeSystem : public System {
   Result<ProcessResult> run(const Command& command) override;
   Result<std::unique_ptr<HeldLock>> lock_file(const std::string& path, std::chrono::milliseconds timeout,
                                               const std::string& holder) override;
+  // Answered from block_devices / udev_devices; a device not there cannot be
+  // opened (ENOENT), as the libraries say.
+  Result<DeviceTags> probe_block_device(const std::string& device) override;
+  Result<DeviceTags> udev_properties(const std::string& syspath) override;
   std::optional<std::string> env(const std::string& name) override;
   // Kernel attributes: the file must exist; its content becomes `value`.
   Status write_kernel_attr(const std::string& path, const std::string& value) override;
@@ -73,6 +85,12 @@ class FakeSystem : public System {
   std::optional<int> watchdog_granted;
 
   std::map<std::string, Node> nodes;
+  std::map<std::string, DeviceTags> block_devices;  // device -> libblkid's tags
+  // Devices with several signatures: libblkid's "ambivalent result".
+  std::vector<std::string> ambivalent_devices;
+  std::map<std::string, DeviceTags> udev_devices;   // syspath -> udev properties
+  // Every device query, in order: "blkid DEVICE" or "udev SYSPATH".
+  std::vector<std::string> device_queries;
   std::map<std::string, std::string> environment;
   // Answers run(); default: exit 127 "not found".
   std::function<Result<ProcessResult>(const Command&)> runner;

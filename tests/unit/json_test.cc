@@ -63,5 +63,20 @@ TEST(Json, QuoteExactText) {
   EXPECT_EQ(json_quote(""), "\"\"");
 }
 
+// Bytes that are not UTF-8 become U+FFFD: the output is always valid JSON.
+TEST(Json, WritingNonUtf8ReplacesTheBadBytes) {
+  EXPECT_EQ(json_quote("vmlinuz-6.1\xff" "-x\xc3"), "\"vmlinuz-6.1\xef\xbf\xbd-x\xef\xbf\xbd\"");
+  auto v = parse_json(json_quote("a\x80" "b"));
+  ASSERT_TRUE(v.ok()) << v.error().describe();
+  EXPECT_EQ(v.value().text, "a\xef\xbf\xbd" "b");
+  EXPECT_EQ(json_text(JsonOut{{"b", 1}, {"a", "x"}}), "{\"b\":1,\"a\":\"x\"}");  // members in order
+}
+
+TEST(Json, ReadingNonUtf8IsAnError) {
+  auto v = parse_json("{\"method\":\"a\xff\"}");
+  ASSERT_FALSE(v.ok());
+  EXPECT_NE(v.error().message.find("offset"), std::string::npos) << v.error().message;
+}
+
 }  // namespace
 }  // namespace sckl

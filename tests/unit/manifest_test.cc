@@ -291,6 +291,34 @@ TEST_F(ChangeSetTest, DamagedSavedCopyStopsUndoWithAMessage) {
 // names. After each failure the file is wholly old or wholly new, and a
 // re-run converges to what a clean run gives; undo then gives back the
 // original bytes.
+// The edits of the fault test below; the first failure is returned.
+Status edit_three_files(ChangeSet& cs) {
+  Status st = cs.ensure_dir("/etc/new/dir");
+  if (st.ok()) st = cs.put_file("/etc/new/dir/f", "created").status();
+  if (st.ok()) st = cs.put_file("/etc/a", "new").status();
+  return st;
+}
+
+// The "torn /etc/a" check below can fail: with a writer that writes in place
+// (FakeSystem::WriteMode::InPlace) /etc/a is torn when its write is cut off.
+TEST_F(ChangeSetTest, TornFileCheckSeesANonAtomicWriter) {
+  sys.put_file("/etc/a", "old");
+  const FakeSystem pristine = sys;
+  int torn = 0;
+  for (int n = 1;; ++n) {
+    FakeSystem s = pristine;
+    s.write_mode = FakeSystem::WriteMode::InPlace;
+    Manifest fm;
+    ChangeSet cs(s, fm);
+    s.fail_call(n, EIO);
+    (void)edit_three_files(cs);
+    if (!s.fault_hit()) break;
+    const std::string a = s.content("/etc/a");
+    if (a != "old" && a != "new") ++torn;
+  }
+  EXPECT_GE(torn, 1);
+}
+
 TEST_F(ChangeSetTest, FailingEveryCallInTurnLeavesOldOrNewAndRerunConverges) {
   const int errnos[] = {ENOSPC, EIO, EROFS, EPERM};
   sys.put_file("/etc/a", "old");
@@ -313,15 +341,7 @@ TEST_F(ChangeSetTest, FailingEveryCallInTurnLeavesOldOrNewAndRerunConverges) {
       Manifest fm;
       ChangeSet cs(s, fm);
       s.fail_call(n, err);
-      Status st = cs.ensure_dir("/etc/new/dir");
-      if (st.ok()) {
-        auto r = cs.put_file("/etc/new/dir/f", "created");
-        st = r.status();
-      }
-      if (st.ok()) {
-        auto r = cs.put_file("/etc/a", "new");
-        st = r.status();
-      }
+      Status st = edit_three_files(cs);
       if (!s.fault_hit()) break;  // every call has been failed once
       ++cases;
       ASSERT_FALSE(st.ok()) << "call " << n << " failed but the edit reported success";

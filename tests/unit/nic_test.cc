@@ -27,24 +27,22 @@ void put_nic(FakeSystem& sys, const std::string& name, const std::string& type, 
 class NicDiscoveryTest : public ::testing::Test {
  protected:
   FakeSystem sys;
-  std::map<std::string, std::string> udev;  // interface -> udevadm output
-  void SetUp() override {
-    sys.put_dir("/sys/class/net");
-    sys.runner = [this](const Command& c) -> Result<ProcessResult> {
-      if (c.argv.size() == 4 && c.argv[0] == "udevadm" && c.argv[1] == "info" && c.argv[2] == "--query=property") {
-        for (const auto& [name, out] : udev)
-          if (c.argv[3] == "--path=/sys/class/net/" + name) return ProcessResult{0, out, ""};
-      }
-      return ProcessResult{1, "", "Unknown device"};
-    };
-  }
+  void SetUp() override { sys.put_dir("/sys/class/net"); }
+  // udev's properties of interface NAME.
+  DeviceTags& udev(const std::string& name) { return sys.udev_devices["/sys/class/net/" + name]; }
 };
 
-std::string udev_props(const std::string& name, const std::string& id_path) {
-  std::string s = "DEVPATH=/devices/pci0000:00/0000:00:03.0/virtio0/net/" + name +
-                  "\nINTERFACE=" + name + "\nSUBSYSTEM=net\n";
-  if (!id_path.empty()) s += "ID_PATH=" + id_path + "\nID_PATH_TAG=x\n";
-  return s + "ID_NET_DRIVER=virtio_net\nID_NET_NAME_PATH=enp0s3\n";
+DeviceTags udev_props(const std::string& name, const std::string& id_path) {
+  DeviceTags t = {{"DEVPATH", "/devices/pci0000:00/0000:00:03.0/virtio0/net/" + name},
+                  {"INTERFACE", name},
+                  {"SUBSYSTEM", "net"},
+                  {"ID_NET_DRIVER", "virtio_net"},
+                  {"ID_NET_NAME_PATH", "enp0s3"}};
+  if (!id_path.empty()) {
+    t["ID_PATH"] = id_path;
+    t["ID_PATH_TAG"] = "x";
+  }
+  return t;
 }
 
 TEST_F(NicDiscoveryTest, FindsPhysicalEthernetNicsOnly) {
@@ -54,8 +52,8 @@ TEST_F(NicDiscoveryTest, FindsPhysicalEthernetNicsOnly) {
   put_nic(sys, "veth1a2b", "1", "8e:11:22:33:44:55", false);
   put_nic(sys, "ib0", "32", "80:00:00:48:fe:80:00:00:00:00:00:00:00:02:c9:03:00:0e:2f:4d", true);
   put_nic(sys, "ens4", "1", "52:54:00:65:43:21", true);
-  udev["eth0"] = udev_props("eth0", "pci-0000:00:03.0");
-  udev["ens4"] = udev_props("ens4", "");
+  udev("eth0") = udev_props("eth0", "pci-0000:00:03.0");
+  udev("ens4") = udev_props("ens4", "");
   auto nics = discover_nics(sys);
   ASSERT_TRUE(nics.ok()) << nics.error().describe();
   ASSERT_EQ(nics.value().size(), 2u);
@@ -65,10 +63,9 @@ TEST_F(NicDiscoveryTest, FindsPhysicalEthernetNicsOnly) {
   EXPECT_EQ(nics.value()[1].name, "eth0");
   EXPECT_EQ(nics.value()[1].mac, "52:54:00:12:34:56");
   EXPECT_EQ(nics.value()[1].id_path, "pci-0000:00:03.0");
-  EXPECT_EQ(sys.commands_run,
-            (std::vector<std::vector<std::string>>{
-                {"udevadm", "info", "--query=property", "--path=/sys/class/net/ens4"},
-                {"udevadm", "info", "--query=property", "--path=/sys/class/net/eth0"}}));
+  EXPECT_EQ(sys.device_queries,
+            (std::vector<std::string>{"udev /sys/class/net/ens4", "udev /sys/class/net/eth0"}));
+  EXPECT_TRUE(sys.commands_run.empty());
 }
 
 TEST_F(NicDiscoveryTest, NoNicsIsAnEmptyList) {
@@ -76,16 +73,14 @@ TEST_F(NicDiscoveryTest, NoNicsIsAnEmptyList) {
   auto nics = discover_nics(sys);
   ASSERT_TRUE(nics.ok());
   EXPECT_TRUE(nics.value().empty());
-  EXPECT_TRUE(sys.commands_run.empty());
+  EXPECT_TRUE(sys.device_queries.empty());
 }
 
-TEST_F(NicDiscoveryTest, UdevadmMissingIsAnErrorNamingIt) {
-  put_nic(sys, "eth0", "1", "52:54:00:12:34:56", true);
-  sys.runner = nullptr;  // exit 127 "not found"
+TEST_F(NicDiscoveryTest, FailingUdevQueryIsAnErrorNamingTheDevice) {
+  put_nic(sys, "eth0", "1", "52:54:00:12:34:56", true);  // no udev answer for it
   auto nics = discover_nics(sys);
   ASSERT_FALSE(nics.ok());
-  EXPECT_EQ(nics.error().message,
-            "'udevadm info --query=property --path=/sys/class/net/eth0' failed with exit code 127: udevadm: not found");
+  EXPECT_EQ(nics.error().message, "cannot ask udev about /sys/class/net/eth0: No such file or directory");
   EXPECT_NE(nics.error().hint.find("'classic' or 'off'"), std::string::npos);
 }
 
@@ -251,7 +246,7 @@ TEST(NicPlan, BadMacsAndPathsAreRefused) {
 
 TEST_F(NicDiscoveryTest, DiscoveredNicsPlanEndToEnd) {
   put_nic(sys, "eth0", "1", "52:54:00:12:34:56", true);
-  udev["eth0"] = udev_props("eth0", "pci-0000:00:03.0");
+  udev("eth0") = udev_props("eth0", "pci-0000:00:03.0");
   auto nics = discover_nics(sys);
   ASSERT_TRUE(nics.ok());
   auto files = plan_link_files(nics.value(), NicPolicy::Path);

@@ -407,6 +407,52 @@ TEST(ManualSwitch, DamagedCountRefusesWhateverItsMessageQuotes) {
   EXPECT_FALSE(armed.value().will_switch) << armed.value().summary;
 }
 
+// `sckl boot`: the manual switch loads the target, counts the attempt and
+// hands over to `systemctl kexec`, which queues the kexec job and returns 0;
+// the machine then comes up on the target, where nothing switches again.
+TEST(ManualSwitch, HandsOverToSystemctlKexecAndEndsOnTheTarget) {
+  Machine m;
+  std::string state_at_handover;
+  auto inner = m.s.runner;
+  m.s.runner = [&](const Command& c) -> Result<ProcessResult> {
+    if (c.argv.size() == 2 && c.argv[0] == "systemctl" && c.argv[1] == "kexec") {
+      state_at_handover = m.s.content(paths::kBootState);
+      return ProcessResult{0, "", ""};
+    }
+    return inner(c);
+  };
+  auto st = manual_switch(m.s);
+  ASSERT_TRUE(st.ok()) << st.error().describe();
+  ASSERT_FALSE(m.kexec_load_argv().empty());
+  EXPECT_NE(m.kexec_load_argv().back().find(" sckl.boot=1"), std::string::npos) << m.kexec_load_argv().back();
+  EXPECT_NE(state_at_handover.find("attempts=1"), std::string::npos) << state_at_handover;
+  EXPECT_EQ(m.state().target, "6.1.0-56-amd64");
+
+  // The target's boot.
+  m.reboot("root=/dev/vda panic=10 sckl.boot=1\n", "6.1.0-56-amd64");
+  EXPECT_FALSE(m.boot());
+  EXPECT_FALSE(m.executed());
+  EXPECT_NE(m.s.content(paths::kDecision).find("already the switched one"), std::string::npos);
+  EXPECT_EQ(m.state().attempts, 1);
+}
+
+// The "torn boot-state" check of the fault test below can fail: with a
+// writer that writes in place (FakeSystem::WriteMode::InPlace) a cut-off
+// write of boot-state leaves a record load_boot_state refuses.
+TEST(EarlySwitch, TornBootStateCheckSeesANonAtomicWriter) {
+  int torn = 0;
+  for (int n = 1;; ++n) {
+    Machine m;
+    m.s.write_mode = FakeSystem::WriteMode::InPlace;
+    m.s.put_file(paths::kBootState, "target=6.1.0-56-amd64\nattempts=1\nresult=pending\n");
+    m.s.fail_call(n, EIO);
+    m.boot();
+    if (!m.s.fault_hit()) break;
+    if (!load_boot_state(m.s).ok()) ++torn;
+  }
+  EXPECT_GE(torn, 1);
+}
+
 TEST(EarlySwitch, MissingProcCmdlineIsAnErrorNamingIt) {
   Machine m;
   m.s.nodes.erase("/proc/cmdline");
