@@ -107,12 +107,7 @@ Status fast_reboot_load(System& sys) {
   auto recorded = recorded_provider_cmdline(sys);
   if (!recorded.ok()) return recorded.error();
   if (!recorded.value().empty()) v.cmdline = recorded.value();
-  auto line = target_cmdline(v, p.decision.attempt);
-  if (!line.ok()) return line.error();
-  auto facts = gather_preflight_facts(sys, v.target, line.value().size());
-  if (!facts.ok()) return facts.error();
-  SCKL_TRY(preflight_status(run_preflight(facts.value()), v.target.version));
-  auto loaded = load_kernel(sys, kexec_method_facts(facts.value()), v.target.image, v.target.initrd, line.value());
+  auto loaded = load_target(sys, v, p.decision.attempt);
   if (!loaded.ok()) return loaded.error();
   // Loaded first: a kernel that does not load costs no attempt.
   SCKL_TRY(store_boot_state(sys, p.decision.next_state, {}, kexec_method_name(loaded.value().method)));

@@ -238,6 +238,15 @@ Status retry_target(System& sys) {
   return {};
 }
 
+Result<LoadOutcome> load_target(System& sys, const SwitchView& view, int attempt) {
+  auto line = target_cmdline(view, attempt);
+  if (!line.ok()) return line.error();
+  auto facts = gather_preflight_facts(sys, view.target, line.value().size());
+  if (!facts.ok()) return facts.error();
+  SCKL_TRY(preflight_status(run_preflight(facts.value()), view.target.version));
+  return load_kernel(sys, kexec_method_facts(facts.value()), view.target.image, view.target.initrd, line.value());
+}
+
 Status manual_switch(System& sys) {
   auto view_or = read_switch_view(sys);
   if (!view_or.ok()) return view_or.error();
@@ -253,12 +262,7 @@ Status manual_switch(System& sys) {
     if (d.state_changed) SCKL_TRY(store_boot_state(sys, d.next_state));
     return Error{"not switching: " + d.reason, EINVAL, {}};
   }
-  auto line = target_cmdline(v, d.attempt);
-  if (!line.ok()) return line.error();
-  auto facts = gather_preflight_facts(sys, v.target, line.value().size());
-  if (!facts.ok()) return facts.error();
-  SCKL_TRY(preflight_status(run_preflight(facts.value()), v.target.version));
-  auto loaded = load_kernel(sys, kexec_method_facts(facts.value()), v.target.image, v.target.initrd, line.value());
+  auto loaded = load_target(sys, v, d.attempt);
   if (!loaded.ok()) return loaded.error();
   const std::string method = kexec_method_name(loaded.value().method);
   SCKL_TRY(store_boot_state(sys, d.next_state, v.cmdline, method));
@@ -390,11 +394,12 @@ Status early_switch(System& sys) {
     // The watchdog cannot be stopped any more (nowayout): this boot is
     // reset in watchdog.seconds. The attempt stays counted, so that a
     // kexec -e that keeps failing ends after `tries` resets, like a hang.
-    Command unload({"kexec", "-u"}, std::chrono::seconds(30));
-    (void)sys.run(unload);
+    std::string unloaded;
+    if (Status u = unload_kernel(sys); !u.ok())
+      unloaded = "; the loaded kernel could not be unloaded (" + u.error().describe() + ")";
     return say_loudly(sys, "the switch into " + view.target.version + " failed: " + failed.describe() +
                                "; the hardware watchdog armed for it resets this machine within " +
-                               std::to_string(watchdog.seconds) + " s, and the attempt counts");
+                               std::to_string(watchdog.seconds) + " s, and the attempt counts" + unloaded);
   }
   return abandon_switch(sys, view, "the switch into " + view.target.version + " failed: " + failed.describe());
 }

@@ -13,6 +13,7 @@
 #include "boot/switch_marker.h"
 #include "formats/config.h"
 #include "kernel/kernels.h"
+#include "kernel/kexec_method.h"
 
 namespace sckl {
 
@@ -38,6 +39,12 @@ Result<SwitchView> read_switch_view(System& sys);
 // The target's command line for `attempt` (provider line, drops, extras,
 // classic NIC names, panic, marker).
 Result<std::string> target_cmdline(const SwitchView& view, int attempt);
+
+// Loads the target for `attempt` outside the generator (`sckl boot`, a fast
+// reboot): its command line, the preflight (a failed check stops it), then
+// kexec_method's load. The early switch does the same steps itself, with the
+// watchdog word and its own messages between them.
+Result<LoadOutcome> load_target(System& sys, const SwitchView& view, int attempt);
 
 // Reads and writes the boot-state record (atomic). Writing makes a
 // read-only root writable for the moment of the write. A switch passes the
