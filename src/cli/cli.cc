@@ -11,7 +11,6 @@
 #include "base/main_guard.h"
 #include "base/paths.h"
 #include "base/process.h"
-#include "base/sha256.h"
 #include "base/state_lock.h"
 #include "boot/arm.h"
 #include "boot/boot_state.h"
@@ -83,19 +82,8 @@ int cmd_setup(const Options& o) {
 }
 
 const char* file_state(System& sys, const FileChange& f) {
-  auto st = sys.stat(f.path);
-  if (!st.ok()) return "unreadable";
-  std::string cur = kAbsent;
-  if (st.value().kind == FileKind::Regular) {
-    auto data = sys.read_file(f.path);
-    if (!data.ok()) return "unreadable";
-    cur = sha256_hex(data.value());
-  } else if (st.value().kind != FileKind::Missing) {
-    return "replaced";
-  }
-  if (cur == f.written_sha || cur == f.pending_sha) return "sckl";
-  if (cur == f.original_sha) return "original";
-  return "changed-by-admin";
+  auto owner = file_ownership(sys, f);
+  return owner.ok() ? file_ownership_name(owner.value()) : "unreadable";
 }
 
 std::string read_trimmed(System& sys, const std::string& path) {

@@ -492,16 +492,38 @@ Status restore_file(System& sys, const Manifest& manifest, const std::string& pa
   return {};
 }
 
+Result<FileOwnership> file_ownership(System& sys, const FileChange& f) {
+  auto info = sys.stat(f.path);
+  if (!info.ok()) return info.error();
+  if (info.value().kind != FileKind::Regular && info.value().kind != FileKind::Missing) return FileOwnership::Replaced;
+  Status st;
+  std::string cur = sha_of_current(sys, f.path, info.value(), st);
+  if (!st.ok()) return st.error();
+  if (cur == f.written_sha || cur == f.pending_sha) return FileOwnership::Sckl;
+  if (cur == f.original_sha) return FileOwnership::Original;
+  return FileOwnership::Admin;
+}
+
+const char* file_ownership_name(FileOwnership o) {
+  switch (o) {
+    case FileOwnership::Sckl: return "sckl";
+    case FileOwnership::Original: return "original";
+    case FileOwnership::Admin: return "changed-by-admin";
+    case FileOwnership::Replaced: return "replaced";
+  }
+  return "?";
+}
+
 Result<bool> edited_since_written(System& sys, const Manifest& manifest, const std::string& path) {
   for (const auto& f : manifest.files) {
     if (f.path != path) continue;
-    auto info = sys.stat(path);
-    if (!info.ok()) return info.error();
-    if (info.value().kind != FileKind::Regular) return false;
-    Status st;
-    std::string cur = sha_of_current(sys, path, info.value(), st);
-    if (!st.ok()) return st.error();
-    return cur != f.written_sha && cur != f.pending_sha && cur != f.original_sha;
+    auto kind = sys.stat(path);
+    if (!kind.ok()) return kind.error();
+    // A file removed since is no edit to undo line by line.
+    if (kind.value().kind != FileKind::Regular) return false;
+    auto owner = file_ownership(sys, f);
+    if (!owner.ok()) return owner.error();
+    return owner.value() == FileOwnership::Admin;
   }
   return false;
 }

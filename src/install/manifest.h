@@ -121,6 +121,18 @@ Status restore_files(System& sys, const Manifest& manifest, std::vector<std::str
 // Undoes the change to one path (as restore_files does for all); nothing
 // when the manifest has no record of it.
 Status restore_file(System& sys, const Manifest& manifest, const std::string& path);
+// Whose a recorded file is now: the one reading of "is this file still
+// sckl's" (purge's admin-edit test, `sckl status`).
+enum class FileOwnership {
+  Sckl,        // what sckl wrote (or is writing)
+  Original,    // what was there before sckl (absent included)
+  Admin,       // anything else: changed (or removed) since sckl wrote it
+  Replaced,    // no longer a regular file (a directory, a link, ...)
+};
+Result<FileOwnership> file_ownership(System& sys, const FileChange& f);
+// "sckl", "original", "changed-by-admin", "replaced" (status's words).
+const char* file_ownership_name(FileOwnership o);
+
 // Whether PATH, recorded in the manifest, is a regular file whose content is
 // neither what sckl wrote nor what was there before: an admin's edit. False
 // for a path the manifest does not know, or that is gone.

@@ -44,12 +44,6 @@ Error no_uuid(const RootMount& m, const std::string& why) {
 }
 
 
-// Like exists(), but a failing lstat is an error, not "missing".
-Result<bool> present(System& sys, const std::string& path) {
-  auto info = sys.stat(path);
-  SCKL_TRY(info);
-  return info.value().kind != FileKind::Missing;
-}
 
 }  // namespace
 
@@ -95,7 +89,7 @@ Result<RootFilesystem> detect_root_filesystem(System& sys) {
   std::string device;
   bool source_present = false;
   if (m.source.starts_with("/dev/")) {
-    auto p = present(sys, m.source);
+    auto p = path_exists(sys, m.source);
     SCKL_TRY(p);
     source_present = p.value();
   }
@@ -105,7 +99,7 @@ Result<RootFilesystem> detect_root_filesystem(System& sys) {
     // Anonymous devices (major 0) are not block devices; btrfs subvolumes
     // have one but name their real device as the source.
     device = "/dev/block/" + std::to_string(m.major) + ":" + std::to_string(m.minor);
-    auto p = present(sys, device);
+    auto p = path_exists(sys, device);
     SCKL_TRY(p);
     if (!p.value()) return no_uuid(m, ": neither " + m.source + " nor " + device + " exists to ask blkid");
   } else {
