@@ -87,4 +87,10 @@ inline constexpr const char* kKexecLoadDisabled = "/proc/sys/kernel/kexec_load_d
 inline constexpr const char* kLockdown = "/sys/kernel/security/lockdown";
 inline constexpr const char* kMeminfo = "/proc/meminfo";
 
+// The hardware watchdog layer (watchdog.h): the devices, and what the
+// generator reads to load their drivers before udev runs.
+inline constexpr const char* kWatchdogClassDir = "/sys/class/watchdog";
+inline constexpr const char* kDeviceBuses[] = {"/sys/bus/pci/devices", "/sys/bus/platform/devices",
+                                               "/sys/bus/acpi/devices"};
+
 }  // namespace sckl::paths

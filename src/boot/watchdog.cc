@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "base/log.h"
+#include "base/paths.h"
 #include "base/text.h"
 
 namespace sckl {
@@ -120,10 +121,10 @@ std::string read_text(System& sys, const std::string& path) {
 }  // namespace
 
 Result<std::optional<WatchdogDevice>> find_watchdog(System& sys) {
-  auto there = path_exists(sys, kWatchdogClassDir);
+  auto there = path_exists(sys, paths::kWatchdogClassDir);
   if (!there.ok()) return there.error();
   if (!there.value()) return std::optional<WatchdogDevice>{};
-  auto names = sys.list_dir(kWatchdogClassDir);
+  auto names = sys.list_dir(paths::kWatchdogClassDir);
   if (!names.ok()) return names.error();
   std::optional<std::pair<int, std::string>> first;
   for (const auto& n : names.value())
@@ -134,7 +135,7 @@ Result<std::optional<WatchdogDevice>> find_watchdog(System& sys) {
   auto node = path_exists(sys, "/dev/" + first->second);
   if (!node.ok()) return node.error();
   if (!node.value()) return std::optional<WatchdogDevice>{};
-  const std::string d = std::string(kWatchdogClassDir) + "/" + first->second + "/";
+  const std::string d = std::string(paths::kWatchdogClassDir) + "/" + first->second + "/";
   WatchdogDevice w;
   w.name = first->second;
   w.identity = read_text(sys, d + "identity");
@@ -147,14 +148,14 @@ Result<std::optional<WatchdogDevice>> find_watchdog(System& sys) {
 }
 
 void load_watchdog_drivers(System& sys) {
-  auto release = sys.read_file("/proc/sys/kernel/osrelease");
+  auto release = sys.read_file(paths::kOsRelease);
   if (!release.ok()) return;
-  const std::string mods = "/lib/modules/" + trim(release.value()) + "/";
+  const std::string mods = paths::kModulesDirs[0] + trim(release.value()) + "/";
   auto alias = sys.read_file(mods + "modules.alias");
   auto dep = sys.read_file(mods + "modules.dep");
   if (!alias.ok() || !dep.ok()) return;  // a kernel without modules: built-in drivers only
   std::vector<std::string> modaliases;
-  for (const char* bus : {"/sys/bus/pci/devices", "/sys/bus/platform/devices", "/sys/bus/acpi/devices"}) {
+  for (const char* bus : paths::kDeviceBuses) {
     auto devs = sys.list_dir(bus);
     if (!devs.ok()) continue;
     for (const auto& d : devs.value()) {
@@ -175,7 +176,7 @@ Result<int> arm_watchdog_for_switch(System& sys, const WatchdogPlan& plan) {
   if (!plan.arm) return Error{"nothing to arm: " + plan.reason, EINVAL, {}};
   const std::string name = base_name(plan.device);
   // nowayout before the start (watchdog.h: it is what outlives the kexec).
-  SCKL_TRY(sys.write_kernel_attr(std::string(kWatchdogClassDir) + "/" + name + "/nowayout", "1"));
+  SCKL_TRY(sys.write_kernel_attr(std::string(paths::kWatchdogClassDir) + "/" + name + "/nowayout", "1"));
   return sys.arm_watchdog(plan.device, plan.seconds);
 }
 

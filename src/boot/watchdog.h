@@ -37,7 +37,6 @@
 
 namespace sckl {
 
-inline constexpr const char* kWatchdogClassDir = "/sys/class/watchdog";
 inline constexpr const char* kSystemdWatchdogWord = "systemd.watchdog_sec";
 
 // What /sys/class/watchdog says about one device.

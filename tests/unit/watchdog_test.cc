@@ -81,7 +81,7 @@ TEST(WatchdogPlan, ArmsOnlyWithADeadlineAndAFreeDevice) {
 }
 
 void put_esb(FakeSystem& s, const std::string& name = "watchdog0") {
-  const std::string d = std::string(kWatchdogClassDir) + "/" + name + "/";
+  const std::string d = std::string(paths::kWatchdogClassDir) + "/" + name + "/";
   s.put_file(d + "identity", "i6300ESB timer\n");
   s.put_file(d + "timeout", "30\n");
   s.put_file(d + "min_timeout", "1\n");
@@ -94,7 +94,7 @@ void put_esb(FakeSystem& s, const std::string& name = "watchdog0") {
 TEST(FindWatchdog, TheLowestNumberWithItsLimits) {
   FakeSystem s;
   EXPECT_FALSE(find_watchdog(s).value());  // no /sys/class/watchdog
-  s.put_dir(kWatchdogClassDir);
+  s.put_dir(paths::kWatchdogClassDir);
   EXPECT_FALSE(find_watchdog(s).value());
   put_esb(s, "watchdog10");
   put_esb(s, "watchdog2");
@@ -109,7 +109,7 @@ TEST(FindWatchdog, TheLowestNumberWithItsLimits) {
   EXPECT_EQ(describe_watchdog(std::nullopt).rfind("hardware watchdog: none", 0), 0u);
   // A class entry without its device node is not usable.
   FakeSystem t;
-  t.put_dir(std::string(kWatchdogClassDir) + "/watchdog0");
+  t.put_dir(std::string(paths::kWatchdogClassDir) + "/watchdog0");
   EXPECT_FALSE(find_watchdog(t).value());
 }
 
