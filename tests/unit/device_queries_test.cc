@@ -71,7 +71,15 @@ TEST_F(DeviceQueriesTest, NoSignatureIsNoTagsAndAMissingDeviceAnError) {
 }
 
 TEST_F(DeviceQueriesTest, UdevReadsTheLoopbackInterface) {
-  if (!fs::exists("/sys/class/net/lo")) GTEST_FAIL() << "/sys is not mounted here: cannot test libudev";
+  // A package build chroot (buildd, sbuild, tests/build-release) may have
+  // no /sys: there the test says so and skips. tests/run-all's unit runs on
+  // the host set SCKL_REQUIRE_SYS=1, so a missing /sys fails them instead
+  // of hiding the check.
+  if (!fs::exists("/sys/class/net/lo")) {
+    if (const char* r = std::getenv("SCKL_REQUIRE_SYS"); r && std::string(r) == "1")
+      GTEST_FAIL() << "/sys is not mounted here (SCKL_REQUIRE_SYS=1): cannot test libudev";
+    GTEST_SKIP() << "/sys is not mounted here (a build chroot): libudev is tested by tests/run-all's host run";
+  }
   RealSystem sys("/", &library_device_queries());
   auto props = sys.udev_properties("/sys/class/net/lo");
   ASSERT_TRUE(props.ok()) << props.error().describe();
