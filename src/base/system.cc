@@ -42,6 +42,13 @@ Result<bool> path_exists(System& sys, const std::string& path) {
   return st.value().kind != FileKind::Missing;
 }
 
+Result<std::string> read_if_present(System& sys, const std::string& path) {
+  auto e = path_exists(sys, path);
+  if (!e.ok()) return e.error();
+  if (!e.value()) return std::string();
+  return sys.read_file(path);
+}
+
 Status make_parents(System& sys, const std::string& path) {
   std::string dir = parent_dir(path);
   if (dir == "/" || dir == ".") return {};

@@ -172,6 +172,9 @@ Error lock_busy_error(const std::string& shown_path, std::chrono::milliseconds w
 Status make_parents(System& sys, const std::string& path);
 // Whether the path exists (any kind, symlinks not followed).
 Result<bool> path_exists(System& sys, const std::string& path);
+// The file's content, or "" when it does not exist (a failing lstat or read
+// is an error): sckl's one-line records and optional kernel files.
+Result<std::string> read_if_present(System& sys, const std::string& path);
 std::string parent_dir(const std::string& path);
 std::string base_name(const std::string& path);
 

@@ -69,10 +69,7 @@ Result<BootState> load_boot_state(System& sys) {
 }
 
 Result<std::string> recorded_provider_cmdline(System& sys) {
-  auto present = path_exists(sys, paths::kProviderCmdline);
-  if (!present.ok()) return present.error();
-  if (!present.value()) return std::string{};
-  auto text = sys.read_file(paths::kProviderCmdline);
+  auto text = read_if_present(sys, paths::kProviderCmdline);
   if (!text.ok()) return text.error();
   return trim(text.value());
 }

@@ -142,10 +142,7 @@ Result<LoadOutcome> load_kernel(System& sys, const KexecMethodFacts& facts, cons
 }
 
 Result<std::string> recorded_kexec_method(System& sys) {
-  auto present = path_exists(sys, paths::kKexecMethod);
-  if (!present.ok()) return present.error();
-  if (!present.value()) return std::string{};
-  auto text = sys.read_file(paths::kKexecMethod);
+  auto text = read_if_present(sys, paths::kKexecMethod);
   if (!text.ok()) return text.error();
   return trim(text.value());
 }

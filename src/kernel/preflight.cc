@@ -113,13 +113,6 @@ Status preflight_status(const std::vector<PreflightCheck>& checks, const std::st
 
 namespace {
 
-Result<std::string> read_if_present(System& sys, const std::string& path) {
-  auto e = path_exists(sys, path);
-  if (!e.ok()) return e.error();
-  if (!e.value()) return std::string();
-  return sys.read_file(path);
-}
-
 unsigned long long meminfo_kib(const std::string& meminfo, const std::string& key) {
   std::istringstream in(meminfo);
   std::string k;
