@@ -9,6 +9,7 @@
 #include <string>
 
 #include "base/log.h"
+#include "base/paths.h"
 #include "base/main_guard.h"
 #include "boot/fast_reboot.h"
 
@@ -24,7 +25,7 @@ int fast_reboot_main(int argc, char** argv) {
   // ExecStop's messages go to the journal; in systemd-shutdown journald is
   // gone and the kernel log (the console) is the only place left.
   if (action != "load") sckl::log_to_kernel_log();
-  ::setenv("PATH", "/usr/sbin:/usr/bin:/sbin:/bin", 0);
+  ::setenv("PATH", sckl::paths::kDefaultPath, 0);
   sckl::RealSystem sys("/");
   sckl::Status st = action == "load" ? sckl::fast_reboot_load(sys) : sckl::fast_reboot_exec(sys, action);
   if (!st.ok()) {

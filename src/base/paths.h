@@ -87,6 +87,23 @@ inline constexpr const char* kKexecLoadDisabled = "/proc/sys/kernel/kexec_load_d
 inline constexpr const char* kLockdown = "/sys/kernel/security/lockdown";
 inline constexpr const char* kMeminfo = "/proc/meminfo";
 
+// Where the generator learns that it runs in an initrd, in a container or
+// outside PID 1's root (generator_guard.h): systemd's own markers.
+inline constexpr const char* kInitrdRelease = "/etc/initrd-release";
+inline constexpr const char* kSystemdContainer = "/run/systemd/container";
+inline constexpr const char* kOwnPidNamespace = "/proc/self/ns/pid";
+inline constexpr const char* kPid1Root = "/proc/1/root";
+
+// The kernel hooks as run-parts and initramfs-tools find them (symlinks into
+// /usr/lib/sckl that hooks/CMakeLists.txt installs; keep the two in step).
+inline constexpr const char* kKernelPostinstHook = "/etc/kernel/postinst.d/zz-sckl";
+inline constexpr const char* kKernelPostrmHook = "/etc/kernel/postrm.d/zz-sckl";
+inline constexpr const char* kInitramfsPostUpdateHook = "/etc/initramfs/post-update.d/sckl";
+
+// PATH for the generator and the shutdown hook, which systemd may start with
+// none: kexec, mount and sync are looked up in it.
+inline constexpr const char* kDefaultPath = "/usr/sbin:/usr/bin:/sbin:/bin";
+
 // The hardware watchdog layer (watchdog.h): the devices, and what the
 // generator reads to load their drivers before udev runs.
 inline constexpr const char* kWatchdogClassDir = "/sys/class/watchdog";

@@ -72,9 +72,9 @@ Result<ArmReport> arm(System& sys) {
 namespace {
 
 const char* kernel_hook_name(KernelHook hook) {
-  return hook == KernelHook::PostInst   ? "/etc/kernel/postinst.d/zz-sckl"
-         : hook == KernelHook::PostRm   ? "/etc/kernel/postrm.d/zz-sckl"
-                                        : "/etc/initramfs/post-update.d/sckl";
+  return hook == KernelHook::PostInst   ? paths::kKernelPostinstHook
+         : hook == KernelHook::PostRm   ? paths::kKernelPostrmHook
+                                        : paths::kInitramfsPostUpdateHook;
 }
 
 int kernel_hook_run(KernelHook hook, int argc, char** argv, System* system) {

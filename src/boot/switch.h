@@ -10,7 +10,7 @@
 #include "base/error.h"
 #include "base/system.h"
 #include "boot/boot_state.h"
-#include "boot/switch_marker.h"
+#include "boot/switch_mark.h"
 #include "formats/config.h"
 #include "kernel/kernels.h"
 #include "kernel/kexec_method.h"

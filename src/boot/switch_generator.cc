@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "base/log.h"
+#include "base/paths.h"
 #include "base/main_guard.h"
 #include "base/time_budget.h"
 #include "boot/generator_guard.h"
@@ -32,7 +33,7 @@ int switch_generator_main(int argc, char** argv, System* sys) {
       log_to_kernel_log();
       // Generators may start with a minimal environment; kexec, mount and
       // sync are looked up in PATH. A PATH that is set is kept.
-      ::setenv("PATH", "/usr/sbin:/usr/bin:/sbin:/bin", 0);
+      ::setenv("PATH", paths::kDefaultPath, 0);
     }
     // Before the switch (which returns at once on a daemon-reload, when the
     // units must be written again): on a switched boot, the deadline units.

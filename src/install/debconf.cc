@@ -51,7 +51,7 @@ Result<std::string> DebconfProtocol::read_line() {
   }
 }
 
-Result<std::string> DebconfProtocol::command(const std::string& line) {
+Result<DebconfReply> DebconfProtocol::exchange(const std::string& line) {
   if (!one_line(line)) return Error{"internal error: debconf command with a line break", EINVAL, {}};
   std::string out = line + "\n";
   // A frontend that went away must be an EPIPE error, not a silent death by
@@ -77,17 +77,37 @@ Result<std::string> DebconfProtocol::command(const std::string& line) {
   if (!reply.ok()) return reply.error();
   auto parsed = parse_debconf_reply(reply.value());
   if (!parsed) return Error{"debconf answered '" + line + "' with '" + reply.value() + "'", EPROTO, {}};
-  if (parsed->code != 0)
-    return Error{"debconf refused '" + line + "': " + std::to_string(parsed->code) + " " + parsed->text,
-                 parsed->code, {}};
-  return parsed->text;
+  return *parsed;
+}
+
+namespace {
+
+// debconf's codes that answer rather than fail (debconf-devel(7)): 10 "the
+// question doesn't exist" (also "busy" for UNREGISTER), 30 "question
+// skipped" (INPUT) and "go back" (GO).
+constexpr int kCodeNoSuchQuestion = 10;
+constexpr int kCodeSkipped = 30;
+
+Error refused(const std::string& line, const DebconfReply& reply) {
+  return Error{"debconf refused '" + line + "': " + std::to_string(reply.code) + " " + reply.text, 0, {}};
+}
+
+}  // namespace
+
+Result<std::string> DebconfProtocol::command(const std::string& line) {
+  auto reply = exchange(line);
+  if (!reply.ok()) return reply.error();
+  if (reply.value().code != 0) return refused(line, reply.value());
+  return reply.value().text;
 }
 
 Result<std::optional<std::string>> DebconfProtocol::get(const std::string& question) {
-  auto r = command("GET " + question);
-  if (r.ok()) return std::optional<std::string>(r.value());
-  if (r.error().errnum == 10) return std::optional<std::string>();  // "10 <q> doesn't exist"
-  return r.error();
+  const std::string line = "GET " + question;
+  auto r = exchange(line);
+  if (!r.ok()) return r.error();
+  if (r.value().code == 0) return std::optional<std::string>(r.value().text);
+  if (r.value().code == kCodeNoSuchQuestion) return std::optional<std::string>();
+  return refused(line, r.value());
 }
 
 Status DebconfProtocol::set(const std::string& question, const std::string& value) {
@@ -103,24 +123,19 @@ Status DebconfProtocol::purge() {
   return {};
 }
 
-namespace {
-
-// debconf's "question skipped" (INPUT) and "go back" (GO) code.
-constexpr int kCodeSkipped = 30;
-
-Result<bool> shown_or_skipped(Result<std::string> r) {
-  if (r.ok()) return true;
-  if (r.error().errnum == kCodeSkipped) return false;
-  return r.error();
+Result<bool> DebconfProtocol::shown_or_skipped(const std::string& line) {
+  auto r = exchange(line);
+  if (!r.ok()) return r.error();
+  if (r.value().code == 0) return true;
+  if (r.value().code == kCodeSkipped) return false;
+  return refused(line, r.value());
 }
-
-}  // namespace
 
 Result<bool> DebconfProtocol::input(const std::string& priority, const std::string& question) {
-  return shown_or_skipped(command("INPUT " + priority + " " + question));
+  return shown_or_skipped("INPUT " + priority + " " + question);
 }
 
-Result<bool> DebconfProtocol::go() { return shown_or_skipped(command("GO")); }
+Result<bool> DebconfProtocol::go() { return shown_or_skipped("GO"); }
 
 Status DebconfProtocol::fset(const std::string& question, const std::string& flag, const std::string& value) {
   auto r = command("FSET " + question + " " + flag + " " + value);
@@ -145,11 +160,14 @@ Status DebconfProtocol::load_templates(const std::string& path) {
 }
 
 Status DebconfProtocol::unregister(const std::string& question) {
-  auto r = command("UNREGISTER " + question);
-  if (r.ok()) return {};
-  // "10 <q> doesn't exist"; the same code also means "busy", which is an error.
-  if (r.error().errnum == 10 && r.error().message.ends_with("doesn't exist")) return {};
-  return r.error();
+  const std::string line = "UNREGISTER " + question;
+  auto r = exchange(line);
+  if (!r.ok()) return r.error();
+  if (r.value().code == 0) return {};
+  // "10 <q> doesn't exist"; the same code also means "busy", which is an
+  // error: only debconf's reply text tells them apart.
+  if (r.value().code == kCodeNoSuchQuestion && r.value().text.ends_with("doesn't exist")) return {};
+  return refused(line, r.value());
 }
 
 std::unique_ptr<Debconf> connect_debconf(int argc, char** argv) {

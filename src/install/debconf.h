@@ -43,6 +43,13 @@ class Debconf {
   virtual Status unregister(const std::string& question) = 0;
 };
 
+// Splits a reply "CODE[ TEXT]" (without newline).
+struct DebconfReply {
+  int code = -1;
+  std::string text;
+};
+std::optional<DebconfReply> parse_debconf_reply(const std::string& line);
+
 // The protocol over two file descriptors: commands written to `out_fd`,
 // replies read from `in_fd`.
 class DebconfProtocol : public Debconf {
@@ -58,22 +65,22 @@ class DebconfProtocol : public Debconf {
   Status load_templates(const std::string& path) override;
   Status unregister(const std::string& question) override;
 
-  // One command; returns the reply's text after a 0 status, or an Error
-  // carrying the status code in errnum.
+  // One command and debconf's reply, whatever its status code (an Error
+  // only when the exchange itself fails: a write, a read, a garbled reply).
+  // Callers that treat some codes as answers (10 "doesn't exist", 30
+  // "skipped") look at the code here.
+  Result<DebconfReply> exchange(const std::string& line);
+  // One command; the reply's text after a 0 status, else an Error that names
+  // the command, the code and debconf's text.
   Result<std::string> command(const std::string& line);
 
  private:
   Result<std::string> read_line();
+  // INPUT and GO: true on 0, false on 30, else an Error.
+  Result<bool> shown_or_skipped(const std::string& line);
   int in_fd_, out_fd_;
   std::string buffer_;
 };
-
-// Splits a reply "CODE[ TEXT]" (without newline).
-struct DebconfReply {
-  int code = -1;
-  std::string text;
-};
-std::optional<DebconfReply> parse_debconf_reply(const std::string& line);
 
 // For a maintainer script's main(): when debconf is installed and the
 // script is not yet under a frontend, replaces the process with

@@ -18,7 +18,6 @@ using MaintHandler = Status (*)(System&, Debconf* debconf, const MaintCall&);
 
 Status run_preinst(System& sys, Debconf* debconf, const MaintCall& call);
 Status run_postinst(System& sys, Debconf* debconf, const MaintCall& call);
-Status run_prerm(System& sys, Debconf* debconf, const MaintCall& call);
 Status run_postrm(System& sys, Debconf* debconf, const MaintCall& call);
 
 // What the admin reads after a failed maintainer script (below the error

@@ -10,7 +10,6 @@ const char* script_name(MaintScript s) {
   switch (s) {
     case MaintScript::Preinst: return "preinst";
     case MaintScript::Postinst: return "postinst";
-    case MaintScript::Prerm: return "prerm";
     case MaintScript::Postrm: return "postrm";
   }
   return "?";
@@ -32,8 +31,8 @@ struct Form {
 
 using S = MaintScript;
 
-// Every form of deb-preinst(5), deb-postinst(5), deb-prerm(5) and
-// deb-postrm(5), dpkg 1.21.23 (bookworm) and 1.22 (trixie, same forms), in
+// Every form of deb-preinst(5), deb-postinst(5) and deb-postrm(5) (sckl has
+// no prerm: maint_args.h), dpkg 1.21.23 (bookworm) and 1.22 (trixie, same forms), in
 // their order, plus debconf's `postinst reconfigure` (dpkg-reconfigure):
 //
 //   script    action             arguments                          dpkg calls it
@@ -49,12 +48,6 @@ using S = MaintScript;
 //   postinst  abort-deconfigure  in-favour PKG VER removing PKG VER  (same, while PKG is removed)
 //   postinst  abort-remove       in-favour PKG VER                  prerm failed during remove in favour of PKG
 //   postinst  reconfigure        OLD                                dpkg-reconfigure (debconf, not dpkg)
-//   prerm     remove                                                before removal
-//   prerm     upgrade            NEW                                (old) before an upgrade
-//   prerm     failed-upgrade     OLD NEW                            (new) the old prerm upgrade failed
-//   prerm     deconfigure        in-favour PKG VER                  before deconfiguring for a conflict
-//   prerm     deconfigure        in-favour PKG VER removing PKG VER  (same, while PKG is removed)
-//   prerm     remove             in-favour PKG VER                  before a replacement for a conflict
 //   postrm    remove                                                after removal
 //   postrm    purge                                                 after purge
 //   postrm    upgrade            NEW                                (old) after an upgrade
@@ -79,12 +72,6 @@ constexpr Form kForms[] = {
     {S::Postinst, "abort-deconfigure", "in-favour PKG VER removing PKG VER", 6},
     {S::Postinst, "abort-remove", "in-favour PKG VER", 3},
     {S::Postinst, "reconfigure", "OLD", 0},
-    {S::Prerm, "remove", "", 0},
-    {S::Prerm, "upgrade", "NEW", 1},
-    {S::Prerm, "failed-upgrade", "OLD NEW", 1},
-    {S::Prerm, "deconfigure", "in-favour PKG VER", 3},
-    {S::Prerm, "deconfigure", "in-favour PKG VER removing PKG VER", 6},
-    {S::Prerm, "remove", "in-favour PKG VER", 3},
     {S::Postrm, "remove", "", 0},
     {S::Postrm, "purge", "", 0},
     {S::Postrm, "upgrade", "NEW", 1},

@@ -1,5 +1,5 @@
 // The maintainer-script contract: which arguments dpkg passes to each script
-// (deb-preinst(5), deb-postinst(5), deb-prerm(5), deb-postrm(5) of dpkg 1.21
+// (deb-preinst(5), deb-postinst(5), deb-postrm(5) of dpkg 1.21
 // and 1.22, Debian Policy ch. 6). Parsing is a plain function of argv so that
 // every documented form is unit-tested; the table of forms is in
 // maint_args.cc.
@@ -12,7 +12,11 @@
 
 namespace sckl {
 
-enum class MaintScript { Preinst, Postinst, Prerm, Postrm };
+// sckl ships no prerm: nothing of it needs undoing before its files go (the
+// generator, the units and the hooks leave with the package; the changes to
+// the system stay until purge, as configuration does), and a prerm that did
+// nothing was one more binary to keep.
+enum class MaintScript { Preinst, Postinst, Postrm };
 
 struct MaintCall {
   MaintScript script;

@@ -1,6 +1,6 @@
 #include "base/log.h"
-#include "boot/switch_marker.h"
-#include "install/install_target.h"
+#include "boot/switch_mark.h"
+#include "install/install_site.h"
 #include "install/maint.h"
 #include "install/setup.h"
 
@@ -12,10 +12,10 @@ Status run_postinst(System& sys, Debconf* debconf, const MaintCall& call) {
   // the configured state; configure_sckl is idempotent.
   auto facts = gather_install_facts(sys);
   if (!facts.ok()) return facts.error();
-  InstallTarget target = decide_install_target(facts.value());
-  log_debug(std::string("postinst ") + call.action + ": installing on a " + install_target_name(target));
+  InstallSite site = decide_install_site(facts.value());
+  log_debug(std::string("postinst ") + call.action + ": installing on a " + install_site_name(site));
   SCKL_TRY(mark_switch_done_if_booted(sys, "sckl was configured in this boot"));
-  return configure_sckl(sys, target, debconf);
+  return configure_sckl(sys, site, debconf);
 }
 
 }  // namespace sckl

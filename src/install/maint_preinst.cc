@@ -1,4 +1,4 @@
-#include "boot/switch_marker.h"
+#include "boot/switch_mark.h"
 #include "install/maint.h"
 #include "kernel/initramfs.h"
 

@@ -125,14 +125,14 @@ Result<Plan> plan_machine_setup(System& sys) {
   return plan;
 }
 
-Result<Plan> plan_configure(System& sys, InstallTarget target, const ConfigFile& config) {
+Result<Plan> plan_configure(System& sys, InstallSite site, const ConfigFile& config) {
   Plan plan;
   plan.files.push_back({paths::kConfigFile, config.text(), 0644, true, "wrote " + sys.display(paths::kConfigFile)});
   SCKL_TRY(plan_kexec_tools(sys, plan));
   plan.files.push_back({paths::kAptPin, apt_pin_text(), 0644, false, ""});
   plan.files.push_back({paths::kAptHookConf, apt_hook_config_text(), 0644, false, ""});
   SCKL_TRY(plan_provider_dropins(sys, plan));
-  if (target == InstallTarget::RunningServer) {
+  if (site == InstallSite::RunningServer) {
     SCKL_TRY(plan_machine(sys, plan, config));
   } else {
     plan.first_boot_pending = true;
@@ -207,14 +207,14 @@ Status hold_kexec_tools_question(System& sys, Debconf& debconf) {
   return debconf.set(kLoadKexecQuestion, "false");
 }
 
-Status configure_sckl(System& sys, InstallTarget target, Debconf* debconf) {
+Status configure_sckl(System& sys, InstallSite site, Debconf* debconf) {
   auto config = read_config(sys);
   if (!config.ok()) return config.error();
   std::vector<std::string> changed;
   if (debconf) {
     // Only a pinned target_kernel answer needs the list; no /boot, no kernels.
     std::vector<InstalledKernel> kernels;
-    auto boot = path_exists(sys, "/boot");
+    auto boot = path_exists(sys, paths::kBootDir);
     if (!boot.ok()) return boot.error();
     if (boot.value()) {
       auto listed = list_installed_kernels(sys);
@@ -235,7 +235,7 @@ Status configure_sckl(System& sys, InstallTarget target, Debconf* debconf) {
     if (!merged.ok()) return merged.error();
     changed = std::move(merged.value());
   }
-  auto plan = plan_configure(sys, target, config.value());
+  auto plan = plan_configure(sys, site, config.value());
   if (!plan.ok()) return plan.error();
   SCKL_TRY(apply_plan(sys, plan.value()));
   for (const auto& key : changed)
@@ -252,7 +252,7 @@ Status configure_sckl(System& sys, InstallTarget target, Debconf* debconf) {
   // in an image the running kernel is the build host's.
   // The answers are in place either way: a failure here is the next boot's
   // business, reported now so that the admin can look.
-  if (!changed.empty() && target == InstallTarget::RunningServer) {
+  if (!changed.empty() && site == InstallSite::RunningServer) {
     auto armed = arm(sys);
     if (!armed.ok())
       log_warning("could not re-arm for the new choices: " + armed.error().describe() +

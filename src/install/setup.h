@@ -15,7 +15,7 @@
 #include "base/system.h"
 #include "formats/config.h"
 #include "install/debconf.h"
-#include "install/install_target.h"
+#include "install/install_site.h"
 #include "install/manifest.h"
 
 namespace sckl {
@@ -43,7 +43,7 @@ struct Plan {
 // Everything postinst configure does on this target, with `config` as
 // sckl.conf is to be after this run (the file, or its default, with the
 // debconf answers merged in).
-Result<Plan> plan_configure(System& sys, InstallTarget target, const ConfigFile& config);
+Result<Plan> plan_configure(System& sys, InstallSite site, const ConfigFile& config);
 // The machine-specific part: root fs entry in /etc/fstab, NIC name links.
 Result<Plan> plan_machine_setup(System& sys);
 
@@ -55,7 +55,7 @@ Status apply_plan(System& sys, const Plan& plan);
 // (bad ones re-asked or refused before anything changes) and merged into
 // sckl.conf; then plan_configure + apply_plan, kexec-tools' debconf answer,
 // and on a running server a re-arm when a choice changed.
-Status configure_sckl(System& sys, InstallTarget target, Debconf* debconf = nullptr);
+Status configure_sckl(System& sys, InstallSite site, Debconf* debconf = nullptr);
 
 // Sets kexec-tools/load_kexec to false, recording the old value first.
 Status hold_kexec_tools_question(System& sys, Debconf& debconf);

@@ -17,13 +17,15 @@ dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 dpkg-deb -e "$SCKL_DEB" "$dir/DEBIAN"
 
-extra=$(find "$dir/DEBIAN" -mindepth 1 -printf '%P\n' | grep -Evx 'preinst|postinst|prerm|postrm|config|templates|control|md5sums|conffiles' || true)
+extra=$(find "$dir/DEBIAN" -mindepth 1 -printf '%P\n' | grep -Evx 'preinst|postinst|postrm|config|templates|control|md5sums|conffiles' || true)
 check "DEBIAN/ holds nothing unexpected${extra:+ (found: $extra)}" test -z "$extra"
 check "DEBIAN/config is a shell script" bash -c "head -n 1 '$dir/DEBIAN/config' | grep -qx '#!/bin/sh'"
 check "DEBIAN/config has no NUL byte" bash -c "tr -d '\\000' < '$dir/DEBIAN/config' | cmp -s - '$dir/DEBIAN/config'"
 check "DEBIAN/templates has the seven questions and the error note" test "$(grep -c '^Template: sckl/' "$dir/DEBIAN/templates")" -eq 8
 check "DEBIAN/templates carries the German translation" grep -q '^Description-de.UTF-8:' "$dir/DEBIAN/templates"
-for s in preinst postinst prerm postrm; do
+# No prerm: sckl has none (src/install/maint_args.h says why).
+check "DEBIAN/prerm is absent" test ! -e "$dir/DEBIAN/prerm"
+for s in preinst postinst postrm; do
   f=$dir/DEBIAN/$s
   check "DEBIAN/$s exists" test -f "$f"
   [[ -f $f ]] || continue

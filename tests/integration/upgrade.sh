@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Integration test: install the .deb, install the same .deb again (dpkg's
-# upgrade path: prerm upgrade, preinst upgrade, postinst configure <same
+# upgrade path: preinst upgrade, postinst configure <same
 # version>), require the second install to change nothing, then purge and
 # require the tree to be as before the first install.
 # Needs root and SCKL_DEB (path of the .deb).

@@ -76,13 +76,45 @@ TEST(DebconfProtocol, GetSetPurgeSpeakTheProtocol) {
   EXPECT_TRUE(peer.mismatches.empty());
 }
 
+// The codes that answer rather than fail: 30 (INPUT skipped, GO back) and
+// 10 for UNREGISTER of a question that does not exist (but not 10 "busy").
+TEST(DebconfProtocol, SkippedAndMissingAreAnswersNotErrors) {
+  DebconfPeer peer({{"INPUT high sckl/a", "30 question skipped"},
+                    {"INPUT high sckl/b", "0 question will be asked"},
+                    {"GO", "30 backup"},
+                    {"UNREGISTER sckl/gone", "10 sckl/gone doesn't exist"},
+                    {"UNREGISTER sckl/held", "10 sckl/held is busy, cannot unregister right now"},
+                    {"INPUT high sckl/c", "20 Unsupported command"}});
+  DebconfProtocol dc(peer.ours, peer.ours);
+  auto skipped = dc.input("high", "sckl/a");
+  ASSERT_TRUE(skipped.ok());
+  EXPECT_FALSE(skipped.value());
+  auto shown = dc.input("high", "sckl/b");
+  ASSERT_TRUE(shown.ok());
+  EXPECT_TRUE(shown.value());
+  auto back = dc.go();
+  ASSERT_TRUE(back.ok());
+  EXPECT_FALSE(back.value());
+  EXPECT_TRUE(dc.unregister("sckl/gone").ok());
+  auto busy = dc.unregister("sckl/held");
+  ASSERT_FALSE(busy.ok());
+  EXPECT_NE(busy.error().message.find("busy"), std::string::npos) << busy.error().message;
+  auto bad = dc.input("high", "sckl/c");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().message.find("INPUT high sckl/c"), std::string::npos) << bad.error().message;
+  ::shutdown(peer.ours, SHUT_WR);
+  EXPECT_TRUE(peer.mismatches.empty());
+}
+
 TEST(DebconfProtocol, RefusalsAndHangUpsAreErrorsThatSayWhat) {
   DebconfPeer peer(std::vector<std::pair<std::string, std::string>>{{"SET a/b c", "20 Unsupported command"}});
   DebconfProtocol dc(peer.ours, peer.ours);
   auto st = dc.set("a/b", "c");
   ASSERT_FALSE(st.ok());
   EXPECT_NE(st.error().message.find("SET a/b c"), std::string::npos);
-  EXPECT_EQ(st.error().errnum, 20);
+  EXPECT_NE(st.error().message.find("20 Unsupported command"), std::string::npos) << st.error().message;
+  // A refusal is debconf's answer, not a system call's failure: no errno.
+  EXPECT_EQ(st.error().errnum, 0);
   auto gone = dc.get("x/y");  // the peer has closed
   ASSERT_FALSE(gone.ok());
   // Either the write meets EPIPE or the read meets end of file: both say so.

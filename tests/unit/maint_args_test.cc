@@ -54,18 +54,6 @@ const DocumentedCall kDocumented[] = {
      ""},
     {S::Postinst, {"abort-remove", "in-favour", "p", "1"}, "postinst abort-remove in-favour PKG VER", "", ""},
     {S::Postinst, {"reconfigure", "0.1"}, "postinst reconfigure OLD", "0.1", ""},  // dpkg-reconfigure
-    // deb-prerm(5)
-    {S::Prerm, {"remove"}, "prerm remove", "", ""},
-    {S::Prerm, {"upgrade", "0.2"}, "prerm upgrade NEW", "", "0.2"},
-    {S::Prerm, {"failed-upgrade", "0.1", "0.2"}, "prerm failed-upgrade OLD NEW", "0.1", "0.2"},
-    {S::Prerm, {"failed-upgrade", "0.1"}, "prerm failed-upgrade OLD NEW", "0.1", ""},
-    {S::Prerm, {"deconfigure", "in-favour", "p", "1"}, "prerm deconfigure in-favour PKG VER", "", ""},
-    {S::Prerm,
-     {"deconfigure", "in-favour", "p", "1", "removing", "q", "2"},
-     "prerm deconfigure in-favour PKG VER removing PKG VER",
-     "",
-     ""},
-    {S::Prerm, {"remove", "in-favour", "p", "1"}, "prerm remove in-favour PKG VER", "", ""},
     // deb-postrm(5)
     {S::Postrm, {"remove"}, "postrm remove", "", ""},
     {S::Postrm, {"purge"}, "postrm purge", "", ""},
@@ -125,11 +113,11 @@ INSTANTIATE_TEST_SUITE_P(EveryForm, MaintArgsDocumented, ::testing::ValuesIn(kDo
 
 TEST(MaintArgs, EveryTableFormIsCoveredByATest) {
   std::set<std::string> forms, covered;
-  for (auto s : {S::Preinst, S::Postinst, S::Prerm, S::Postrm})
+  for (auto s : {S::Preinst, S::Postinst, S::Postrm})
     for (const auto& f : maint_forms(s)) forms.insert(f);
   for (const auto& c : kDocumented) covered.insert(c.form);
   EXPECT_EQ(covered, forms);
-  EXPECT_EQ(forms.size(), 26u);  // 4 + 8 + 6 + 8 in maint_args.cc's table
+  EXPECT_EQ(forms.size(), 20u);  // 4 + 8 + 8 in maint_args.cc's table
 }
 
 TEST(MaintArgs, PostrmAbortPathsOfDpkgUnwindingAreAccepted) {
@@ -159,7 +147,7 @@ TEST(MaintArgs, RejectsMissingRequiredArguments) {
   EXPECT_FALSE(parse(S::Preinst, {"upgrade"}).ok());
   EXPECT_FALSE(parse(S::Postrm, {"abort-upgrade"}).ok());
   EXPECT_FALSE(parse(S::Postrm, {"disappear", "other"}).ok());
-  EXPECT_FALSE(parse(S::Prerm, {"deconfigure", "in-favour", "p"}).ok());
+  EXPECT_FALSE(parse(S::Postinst, {"abort-deconfigure", "in-favour", "p"}).ok());
   auto c = parse(S::Postinst, {"triggered"});
   ASSERT_FALSE(c.ok());
   EXPECT_NE(c.error().message.find("postinst triggered TRIGGERS"), std::string::npos) << c.error().message;
@@ -177,12 +165,12 @@ TEST(MaintArgs, RejectsAKeywordWhereAVersionBelongs) {
 
 TEST(MaintArgs, RejectsActionsOfOtherScripts) {
   EXPECT_FALSE(parse(S::Preinst, {"configure"}).ok());
-  EXPECT_FALSE(parse(S::Prerm, {"purge"}).ok());
+  EXPECT_FALSE(parse(S::Postinst, {"purge"}).ok());
   EXPECT_FALSE(parse(S::Postrm, {"configure"}).ok());
 }
 
 TEST(MaintArgs, RejectsAMisspelledRequiredKeywordNamingIt) {
-  auto c = parse(S::Prerm, {"deconfigure", "in-favor", "p", "1"});
+  auto c = parse(S::Postinst, {"abort-deconfigure", "in-favor", "p", "1"});
   ASSERT_FALSE(c.ok());
   EXPECT_NE(c.error().message.find("in-favor"), std::string::npos);
   EXPECT_FALSE(parse(S::Postinst, {"configure", "1.0\n"}).ok());
@@ -196,9 +184,9 @@ TEST(MaintArgs, AnOptionalGroupThatDoesNotMatchIsExtra) {
   ASSERT_TRUE(c.ok());
   EXPECT_EQ(c.value().form, "postinst abort-deconfigure in-favour PKG VER");
   EXPECT_EQ(c.value().extra, (std::vector<std::string>{"removin", "q", "2"}));
-  auto r = parse(S::Prerm, {"remove", "in-favour"});
+  auto r = parse(S::Postinst, {"abort-remove", "in-favour"});
   ASSERT_TRUE(r.ok());
-  EXPECT_EQ(r.value().form, "prerm remove");
+  EXPECT_EQ(r.value().form, "postinst abort-remove");
 }
 
 // Only the calls that need debconf connect to it: connecting registers
@@ -219,7 +207,6 @@ TEST(MaintArgs, OnlyPostinstAndPostrmPurgeOrDisappearTalkToDebconf) {
   EXPECT_FALSE(uses(MaintScript::Postrm, {"remove"}));
   EXPECT_FALSE(uses(MaintScript::Postrm, {"abort-upgrade", "0.1.0"}));
   EXPECT_FALSE(uses(MaintScript::Preinst, {"install"}));
-  EXPECT_FALSE(uses(MaintScript::Prerm, {"remove"}));
 }
 
 }  // namespace

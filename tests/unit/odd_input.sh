@@ -145,7 +145,6 @@ before=$(cd "$root" && find . -printf '%p %y %s %m\n' | sort)
 check 2 "postinst" --env DPKG_ROOT="$root" -- "$bin/postinst"
 check 2 "'frobnicate'" --env DPKG_ROOT="$root" -- "$bin/postinst" frobnicate
 check 2 "preinst" --env DPKG_ROOT="$root" -- "$bin/preinst" ""
-check 2 "prerm" --env DPKG_ROOT="$root" -- "$bin/prerm" upgrade
 check 2 "postrm abort-upgrade" --env DPKG_ROOT="$root" -- "$bin/postrm" abort-upgrade
 after=$(cd "$root" && find . -printf '%p %y %s %m\n' | sort)
 [[ $before == "$after" ]] ||

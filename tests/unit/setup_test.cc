@@ -62,7 +62,7 @@ void expect_same_tree(const FakeSystem& a, const FakeSystem& b, const std::strin
 Status configure(FakeSystem& s) {
   auto facts = gather_install_facts(s);
   if (!facts.ok()) return facts.error();
-  return configure_sckl(s, decide_install_target(facts.value()));
+  return configure_sckl(s, decide_install_site(facts.value()));
 }
 
 const char* kLink = "/etc/systemd/network/10-sckl-eth0.link";
@@ -122,10 +122,10 @@ TEST(Configure, ImageDefersMachineFactsToFirstBoot) {
 TEST(Configure, DpkgRootIsAnImageWithoutAskingTheHost) {
   FakeSystem s = provider_booted_server();
   // FakeSystem's root is "/"; a foreign root is decided from the facts.
-  EXPECT_EQ(decide_install_target({true, false, true}), InstallTarget::Image);
+  EXPECT_EQ(decide_install_site({true, false, true}), InstallSite::Image);
   auto config = read_config(s);
   ASSERT_TRUE(config.ok());
-  auto plan = plan_configure(s, InstallTarget::Image, config.value());
+  auto plan = plan_configure(s, InstallSite::Image, config.value());
   ASSERT_TRUE(plan.ok());
   for (const auto& f : plan.value().files) EXPECT_NE(f.path, "/etc/fstab");
   EXPECT_TRUE(plan.value().first_boot_pending);
@@ -329,10 +329,10 @@ TEST(Debconf, KexecToolsAnswerIsHeldFalseAndGivenBackOnPurge) {
   FakeSystem s = provider_booted_server();
   testing::FakeDebconf dc;
   dc.db[kLoadKexecQuestion] = "true";
-  ASSERT_TRUE(configure_sckl(s, InstallTarget::RunningServer, &dc).ok());
+  ASSERT_TRUE(configure_sckl(s, InstallSite::RunningServer, &dc).ok());
   EXPECT_EQ(dc.db[kLoadKexecQuestion], "false");
   // A second configure keeps the first original value.
-  ASSERT_TRUE(configure_sckl(s, InstallTarget::RunningServer, &dc).ok());
+  ASSERT_TRUE(configure_sckl(s, InstallSite::RunningServer, &dc).ok());
   ASSERT_TRUE(purge_sckl(s, &dc).ok());
   EXPECT_EQ(dc.db[kLoadKexecQuestion], "true");
   EXPECT_TRUE(dc.purged);
@@ -341,10 +341,10 @@ TEST(Debconf, KexecToolsAnswerIsHeldFalseAndGivenBackOnPurge) {
 TEST(Debconf, AlreadyFalseOrUnknownQuestionIsNotRecorded) {
   FakeSystem s = provider_booted_server();
   testing::FakeDebconf dc;
-  ASSERT_TRUE(configure_sckl(s, InstallTarget::RunningServer, &dc).ok());
+  ASSERT_TRUE(configure_sckl(s, InstallSite::RunningServer, &dc).ok());
   EXPECT_FALSE(dc.db.count(kLoadKexecQuestion));
   dc.db[kLoadKexecQuestion] = "false";
-  ASSERT_TRUE(configure_sckl(s, InstallTarget::RunningServer, &dc).ok());
+  ASSERT_TRUE(configure_sckl(s, InstallSite::RunningServer, &dc).ok());
   ASSERT_TRUE(purge_sckl(s, &dc).ok());
   EXPECT_EQ(dc.db[kLoadKexecQuestion], "false");
 }
@@ -358,7 +358,7 @@ TEST(Debconf, PreseededAnswersShapeTheNewConfigFile) {
   s.put_file("/proc/cmdline", "root=/dev/vda console=ttyS0\n");
   s.put_file("/proc/sys/kernel/osrelease", "6.1.0-47-cloud-amd64\n");
   LogCapture log;
-  auto st = configure_sckl(s, InstallTarget::RunningServer, &dc);
+  auto st = configure_sckl(s, InstallSite::RunningServer, &dc);
   ASSERT_TRUE(st.ok()) << st.error().describe();
   auto config = ConfigFile::parse(s.content(paths::kConfigFile), "sckl.conf");
   ASSERT_TRUE(config.ok());
@@ -378,7 +378,7 @@ TEST(Debconf, ReconfigureEditsOneValueAndKeepsTheAdminsFile) {
   ASSERT_TRUE(configure(s).ok());
   testing::FakeDebconf dc;
   dc.db["sckl/tries"] = "7";
-  ASSERT_TRUE(configure_sckl(s, InstallTarget::RunningServer, &dc).ok());
+  ASSERT_TRUE(configure_sckl(s, InstallSite::RunningServer, &dc).ok());
   EXPECT_EQ(s.content(paths::kConfigFile), "# my fleet's choice\ntries = 7\ncustom = kept\n");
   EXPECT_EQ(s.nodes.at(paths::kConfigFile).mode, 0640u);
   // Purge still removes sckl's own file, edited or not.
@@ -392,7 +392,7 @@ TEST(Debconf, ABadAnswerChangesNothingAtAll) {
   testing::FakeDebconf dc;
   dc.db["sckl/nic_names"] = "off";
   dc.db["sckl/extra_cmdline"] = "init=/bin/sh";
-  auto st = configure_sckl(s, InstallTarget::RunningServer, &dc);
+  auto st = configure_sckl(s, InstallSite::RunningServer, &dc);
   ASSERT_FALSE(st.ok());
   EXPECT_NE(st.error().message.find("sckl/extra_cmdline"), std::string::npos);
   expect_same_tree(pristine, s, "after a refused answer");
@@ -401,7 +401,7 @@ TEST(Debconf, ABadAnswerChangesNothingAtAll) {
   s.put_file(paths::kConfigFile, "# mine\ntries = 2\n");
   const FakeSystem configured = s;
   dc.db["sckl/tries"] = "5";
-  ASSERT_FALSE(configure_sckl(s, InstallTarget::RunningServer, &dc).ok());
+  ASSERT_FALSE(configure_sckl(s, InstallSite::RunningServer, &dc).ok());
   expect_same_tree(configured, s, "after a refused reconfigure");
 }
 
@@ -410,8 +410,8 @@ TEST(Debconf, FailureIsReportedAndARerunConverges) {
   testing::FakeDebconf dc;
   dc.db[kLoadKexecQuestion] = "true";
   dc.fail_next = true;
-  EXPECT_FALSE(configure_sckl(s, InstallTarget::RunningServer, &dc).ok());
-  ASSERT_TRUE(configure_sckl(s, InstallTarget::RunningServer, &dc).ok());
+  EXPECT_FALSE(configure_sckl(s, InstallSite::RunningServer, &dc).ok());
+  ASSERT_TRUE(configure_sckl(s, InstallSite::RunningServer, &dc).ok());
   EXPECT_EQ(dc.db[kLoadKexecQuestion], "false");
   dc.fail_next = true;
   EXPECT_FALSE(purge_sckl(s, &dc).ok());
@@ -593,7 +593,7 @@ TEST(GrubPresets, CreatedOnConfigureKeptOnRerunGoneWithoutATraceAfterPurge) {
   dc.db[kLoadKexecQuestion] = "false";
   const DebconfState before = state_of(dc);
   LogCapture log;
-  ASSERT_TRUE(configure_sckl(s, InstallTarget::RunningServer, &dc).ok());
+  ASSERT_TRUE(configure_sckl(s, InstallSite::RunningServer, &dc).ok());
   for (const auto& p : kGrubPresets) {
     EXPECT_EQ(dc.db.at(p.question), p.value) << p.question;
     EXPECT_EQ(dc.flags[std::string(p.question) + " seen"], "true") << p.question;
@@ -607,7 +607,7 @@ TEST(GrubPresets, CreatedOnConfigureKeptOnRerunGoneWithoutATraceAfterPurge) {
   for (const auto& r : m.value().debconf_presets) EXPECT_TRUE(r.done) << r.question;
 
   const DebconfState configured = state_of(dc);
-  ASSERT_TRUE(configure_sckl(s, InstallTarget::RunningServer, &dc).ok());
+  ASSERT_TRUE(configure_sckl(s, InstallSite::RunningServer, &dc).ok());
   EXPECT_EQ(dc.loaded.size(), std::size(kGrubPresets));  // nothing loaded again
   EXPECT_TRUE(state_of(dc) == configured);
 
@@ -625,7 +625,7 @@ TEST(GrubPresets, EarlierAnswersAreLeftAsTheyAreAndNamed) {
   dc.db["grub2/linux_cmdline"] = "console=ttyS0";
   dc.owners["grub2/linux_cmdline"] = {"grub-pc"};
   LogCapture log;
-  ASSERT_TRUE(configure_sckl(s, InstallTarget::RunningServer, &dc).ok());
+  ASSERT_TRUE(configure_sckl(s, InstallSite::RunningServer, &dc).ok());
   EXPECT_EQ(dc.db["grub-pc/install_devices"], "/dev/vda");
   EXPECT_EQ(dc.db["grub2/linux_cmdline"], "console=ttyS0");
   EXPECT_FALSE(dc.flags.count("grub-pc/install_devices seen"));
@@ -643,11 +643,11 @@ TEST(GrubPresets, EarlierAnswersAreLeftAsTheyAreAndNamed) {
 TEST(GrubPresets, AGrubPcInstalledAnywayKeepsItsAnswersAfterPurge) {
   FakeSystem s = provider_booted_server();
   testing::FakeDebconf dc;
-  ASSERT_TRUE(configure_sckl(s, InstallTarget::RunningServer, &dc).ok());
+  ASSERT_TRUE(configure_sckl(s, InstallSite::RunningServer, &dc).ok());
   // grub-pc came with dpkg -i: its templates made it an owner of each question.
   for (const auto& p : kGrubPresets) dc.owners[p.question].insert("grub-pc");
   dc.db["grub2/linux_cmdline"] = "console=ttyS0";  // the admin's later choice
-  ASSERT_TRUE(configure_sckl(s, InstallTarget::RunningServer, &dc).ok());
+  ASSERT_TRUE(configure_sckl(s, InstallSite::RunningServer, &dc).ok());
   EXPECT_EQ(dc.db["grub2/linux_cmdline"], "console=ttyS0");
   ASSERT_TRUE(purge_sckl(s, &dc).ok());
   for (const auto& p : kGrubPresets) {
@@ -661,7 +661,7 @@ TEST(GrubPresets, AGrubPcInstalledAnywayKeepsItsAnswersAfterPurge) {
 TEST(GrubPresets, WithoutDebconfNothingIsPresetAndPurgeSaysWhatStays) {
   FakeSystem s = provider_booted_server();
   testing::FakeDebconf dc;
-  ASSERT_TRUE(configure_sckl(s, InstallTarget::RunningServer, &dc).ok());
+  ASSERT_TRUE(configure_sckl(s, InstallSite::RunningServer, &dc).ok());
   LogCapture log;
   ASSERT_TRUE(purge_sckl(s).ok());
   EXPECT_TRUE(log.contains("keeps sckl's preset")) << log.text();
@@ -676,13 +676,13 @@ TEST(GrubPresets, FailingEveryDebconfCallInTurnThenRerunConvergesAndPurgeCleans)
   initial.db[kLoadKexecQuestion] = "true";
   FakeSystem clean_fs = pristine;
   testing::FakeDebconf clean = initial;
-  ASSERT_TRUE(configure_sckl(clean_fs, InstallTarget::RunningServer, &clean).ok());
+  ASSERT_TRUE(configure_sckl(clean_fs, InstallSite::RunningServer, &clean).ok());
   int cases = 0;
   for (int n = 1;; ++n) {
     FakeSystem s = pristine;
     testing::FakeDebconf dc = initial;
     dc.fail_at = n;
-    Status st = configure_sckl(s, InstallTarget::RunningServer, &dc);
+    Status st = configure_sckl(s, InstallSite::RunningServer, &dc);
     if (!dc.fault_hit) {
       ASSERT_TRUE(st.ok());
       break;
@@ -690,7 +690,7 @@ TEST(GrubPresets, FailingEveryDebconfCallInTurnThenRerunConvergesAndPurgeCleans)
     ++cases;
     ASSERT_FALSE(st.ok()) << "debconf call " << n << " failed but configure reported success";
     dc.fail_at = 0;
-    ASSERT_TRUE(configure_sckl(s, InstallTarget::RunningServer, &dc).ok()) << "re-run after call " << n;
+    ASSERT_TRUE(configure_sckl(s, InstallSite::RunningServer, &dc).ok()) << "re-run after call " << n;
     EXPECT_TRUE(state_of(dc) == state_of(clean)) << "debconf differs after the re-run of call " << n;
     expect_same_tree(clean_fs, s, "after the re-run of debconf call " + std::to_string(n));
     ASSERT_TRUE(purge_sckl(s, &dc).ok());
@@ -727,20 +727,20 @@ TEST(GrubPresets, FailingEverySystemCallInTurnWithDebconfConvergesAndPurgeCleans
   const testing::FakeDebconf initial;
   FakeSystem clean_fs = pristine;
   testing::FakeDebconf clean = initial;
-  ASSERT_TRUE(configure_sckl(clean_fs, InstallTarget::RunningServer, &clean).ok());
+  ASSERT_TRUE(configure_sckl(clean_fs, InstallSite::RunningServer, &clean).ok());
   int cases = 0;
   for (int n = 1;; ++n) {
     FakeSystem s = pristine;
     testing::FakeDebconf dc = initial;
     s.fail_call(n, EIO);
-    Status st = configure_sckl(s, InstallTarget::RunningServer, &dc);
+    Status st = configure_sckl(s, InstallSite::RunningServer, &dc);
     if (!s.fault_hit()) {
       ASSERT_TRUE(st.ok());
       break;
     }
     ++cases;
     ASSERT_FALSE(st.ok()) << "call " << n;
-    ASSERT_TRUE(configure_sckl(s, InstallTarget::RunningServer, &dc).ok()) << "re-run after call " << n;
+    ASSERT_TRUE(configure_sckl(s, InstallSite::RunningServer, &dc).ok()) << "re-run after call " << n;
     EXPECT_TRUE(state_of(dc) == state_of(clean)) << "debconf differs after the re-run of call " << n;
     ASSERT_TRUE(purge_sckl(s, &dc).ok());
     EXPECT_TRUE(state_of(dc) == state_of(initial)) << "debconf not as before after purge, call " << n;

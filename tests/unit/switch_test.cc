@@ -159,7 +159,7 @@ TEST(EarlySwitch, NeverOnARunningSystemEvenWithoutTheMarker) {
   EXPECT_TRUE(m.s.has(paths::kSwitchRan));
 }
 
-TEST(SwitchMarker, SetOnlyOnABootedSystem) {
+TEST(SwitchMark, SetOnlyOnABootedSystem) {
   FakeSystem s;
   ASSERT_TRUE(mark_switch_done_if_booted(s, "x").ok());
   EXPECT_FALSE(s.has(paths::kSwitchRan));  // no /run/systemd/system: an image

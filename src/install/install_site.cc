@@ -1,17 +1,17 @@
-#include "install/install_target.h"
+#include "install/install_site.h"
 
 #include "base/paths.h"
 #include "base/process.h"
 
 namespace sckl {
 
-InstallTarget decide_install_target(const InstallFacts& f) {
-  if (f.foreign_root || f.in_chroot || !f.systemd_booted) return InstallTarget::Image;
-  return InstallTarget::RunningServer;
+InstallSite decide_install_site(const InstallFacts& f) {
+  if (f.foreign_root || f.in_chroot || !f.systemd_booted) return InstallSite::Image;
+  return InstallSite::RunningServer;
 }
 
-const char* install_target_name(InstallTarget t) {
-  return t == InstallTarget::RunningServer ? "running server" : "image";
+const char* install_site_name(InstallSite t) {
+  return t == InstallSite::RunningServer ? "running server" : "image";
 }
 
 Result<InstallFacts> gather_install_facts(System& sys) {

@@ -1,4 +1,4 @@
-#include "install/install_target.h"
+#include "install/install_site.h"
 
 #include <gtest/gtest.h>
 
@@ -7,14 +7,14 @@
 namespace sckl {
 namespace {
 
-TEST(InstallTarget, RunningServerOnlyWhenEveryFactSaysSo) {
-  EXPECT_EQ(decide_install_target({false, false, true}), InstallTarget::RunningServer);
-  EXPECT_EQ(decide_install_target({true, false, true}), InstallTarget::Image);
-  EXPECT_EQ(decide_install_target({false, true, true}), InstallTarget::Image);
-  EXPECT_EQ(decide_install_target({false, false, false}), InstallTarget::Image);
+TEST(InstallSite, RunningServerOnlyWhenEveryFactSaysSo) {
+  EXPECT_EQ(decide_install_site({false, false, true}), InstallSite::RunningServer);
+  EXPECT_EQ(decide_install_site({true, false, true}), InstallSite::Image);
+  EXPECT_EQ(decide_install_site({false, true, true}), InstallSite::Image);
+  EXPECT_EQ(decide_install_site({false, false, false}), InstallSite::Image);
 }
 
-TEST(InstallTarget, GathersFactsFromIschrootAndRunSystemd) {
+TEST(InstallSite, GathersFactsFromIschrootAndRunSystemd) {
   testing::FakeSystem sys;
   int ischroot_exit = 1;
   sys.runner = [&](const Command& c) -> Result<ProcessResult> {
@@ -34,7 +34,7 @@ TEST(InstallTarget, GathersFactsFromIschrootAndRunSystemd) {
   EXPECT_FALSE(gather_install_facts(sys).value().systemd_booted);
 }
 
-TEST(InstallTarget, MissingIschrootIsAnErrorNotAGuess) {
+TEST(InstallSite, MissingIschrootIsAnErrorNotAGuess) {
   testing::FakeSystem sys;
   sys.fail_call(1, EIO);
   EXPECT_FALSE(gather_install_facts(sys).ok());

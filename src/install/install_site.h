@@ -9,7 +9,7 @@
 
 namespace sckl {
 
-enum class InstallTarget { RunningServer, Image };
+enum class InstallSite { RunningServer, Image };
 
 struct InstallFacts {
   bool foreign_root = false;    // DPKG_ROOT (or --root) names another tree
@@ -19,8 +19,8 @@ struct InstallFacts {
 
 // RunningServer only when every fact says so; when in doubt, defer to the
 // first boot (which is safe: it runs before any switch).
-InstallTarget decide_install_target(const InstallFacts& facts);
-const char* install_target_name(InstallTarget t);
+InstallSite decide_install_site(const InstallFacts& facts);
+const char* install_site_name(InstallSite t);
 
 Result<InstallFacts> gather_install_facts(System& sys);
 

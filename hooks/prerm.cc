@@ -1,6 +1,0 @@
-// dpkg's prerm for sckl: a thin entry point; the work is in src/install/maint.h.
-#include "install/maint.h"
-
-int main(int argc, char** argv) {
-  return sckl::maint_main(sckl::MaintScript::Prerm, argc, argv, sckl::run_prerm);
-}
