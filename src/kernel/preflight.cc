@@ -16,18 +16,22 @@ bool is_bzimage(const std::string& head) { return head.size() >= 0x206 && head.c
 
 std::vector<PreflightCheck> run_preflight(const PreflightFacts& f) {
   std::vector<PreflightCheck> out;
-  auto add = [&](std::string name, bool ok, std::string detail, bool advisory = false) {
-    out.push_back({std::move(name), ok, std::move(detail), advisory});
+  enum Kind { OfTarget, OfRunningKernel, Advisory, AdvisoryOfRunningKernel };
+  auto add = [&](std::string name, bool ok, std::string detail, Kind kind = OfTarget) {
+    out.push_back({std::move(name), ok, std::move(detail), kind == Advisory || kind == AdvisoryOfRunningKernel,
+                   kind == OfRunningKernel || kind == AdvisoryOfRunningKernel});
   };
   add("kexec support", f.kexec_supported,
       f.kexec_supported ? "the running kernel has kexec"
                         : "the running kernel was built without kexec (no /sys/kernel/kexec_loaded); sckl cannot "
-                          "switch on this provider kernel");
+                          "switch on this provider kernel",
+      OfRunningKernel);
   const bool disabled = f.kexec_load_disabled.starts_with("1");
   add("kexec_load_disabled", !disabled,
       disabled ? "/proc/sys/kernel/kexec_load_disabled is 1: kexec is switched off until the next boot; find what "
                  "sets it (sysctl.d) and remove that"
-               : "kexec is allowed");
+               : "kexec is allowed",
+      OfRunningKernel);
   // Lockdown no longer stops a switch by itself: kexec_file_load of a signed
   // kernel may still work (kexec_method.h). One check says whether any
   // method is left and which is tried first; one advisory line per method
@@ -44,8 +48,8 @@ std::vector<PreflightCheck> run_preflight(const PreflightFacts& f) {
                                                                                        : KexecMethod::Load)) +
                  " is not usable)";
   }
-  add("kexec method", !order.empty(), plan);
-  for (const auto& v : verdicts) add(kexec_method_name(v.method), v.usable, v.verdict, true);
+  add("kexec method", !order.empty(), plan, OfRunningKernel);
+  for (const auto& v : verdicts) add(kexec_method_name(v.method), v.usable, v.verdict, AdvisoryOfRunningKernel);
   add("image format", is_bzimage(f.image_head),
       is_bzimage(f.image_head) ? "x86 bzImage" : "the kernel image is not an x86 bzImage; reinstall the kernel package");
   add("initrd", f.initrd_present && f.initrd_size > 0,
@@ -58,7 +62,7 @@ std::vector<PreflightCheck> run_preflight(const PreflightFacts& f) {
       f.initrd_recorded ? "initramfs-tools built it"
                         : "initramfs-tools has no record of building it (/var/lib/initramfs-tools/VERSION); if the "
                           "initrd is old, run 'update-initramfs -u -k VERSION'",
-      true);
+      Advisory);
   // The new kernel and initrd are copied into memory while the old kernel
   // still runs; keep a margin for the decompressed kernel and the kernel's
   // own needs.
@@ -66,7 +70,8 @@ std::vector<PreflightCheck> run_preflight(const PreflightFacts& f) {
   const bool mem_ok = f.mem_available_kib >= need_kib;
   add("memory", mem_ok,
       std::to_string(f.mem_available_kib / 1024) + " MiB available, " + std::to_string(need_kib / 1024) +
-          " MiB needed" + (mem_ok ? "" : "; free memory or use a smaller initrd (MODULES=dep in initramfs.conf)"));
+          " MiB needed" + (mem_ok ? "" : "; free memory or use a smaller initrd (MODULES=dep in initramfs.conf)"),
+      OfRunningKernel);
   const bool len_ok = f.cmdline_length + 1 <= 2048;
   add("command line length", len_ok,
       std::to_string(f.cmdline_length) + " bytes" + (len_ok ? "" : ", over 2047; shorten extra_cmdline"));
@@ -89,8 +94,7 @@ std::string preflight_detail(const PreflightCheck& check, const std::string& ver
 bool check_counts_for_next_boot(const PreflightCheck& check, bool on_provider_kernel) {
   if (check.advisory) return false;
   if (on_provider_kernel) return true;
-  return check.name != "kexec support" && check.name != "kexec_load_disabled" && check.name != "kexec method" &&
-         check.name != "memory";
+  return !check.of_running_kernel;
 }
 
 std::vector<std::string> next_boot_blockers(const std::vector<PreflightCheck>& checks, const std::string& version,

@@ -20,6 +20,9 @@ struct PreflightCheck {
   std::string detail;  // what was found; for a failure, what to do
   // An advisory check only warns: its failure does not stop a switch.
   bool advisory = false;
+  // A check of the running kernel (kexec support, kexec_load_disabled, the
+  // method, memory) rather than of the target: check_counts_for_next_boot.
+  bool of_running_kernel = false;
 };
 
 struct PreflightFacts {

@@ -37,6 +37,30 @@ TEST(Preflight, AllGoodPasses) {
   EXPECT_EQ(cs.size(), 10u);
 }
 
+// On a boot sckl switched into, the checks of the running kernel describe
+// the target, not the provider's kernel that does the next switch: they do
+// not stop the next boot (status and check agree on it). Decided by the
+// check's kind, not its name.
+TEST(Preflight, ChecksOfTheRunningKernelCountForTheNextBootOnlyOnTheProvider) {
+  auto f = good_facts();
+  f.kexec_supported = false;
+  f.mem_available_kib = 10 * 1024;
+  f.image_head = std::string(0x400, 'x');
+  auto cs = run_preflight(f);
+  for (const char* name : {"kexec support", "kexec_load_disabled", "kexec method", "memory"})
+    EXPECT_TRUE(check(cs, name).of_running_kernel) << name;
+  for (const char* name : {"image format", "initrd", "initrd built for this version", "command line length"})
+    EXPECT_FALSE(check(cs, name).of_running_kernel) << name;
+  EXPECT_TRUE(check_counts_for_next_boot(check(cs, "memory"), true));
+  EXPECT_FALSE(check_counts_for_next_boot(check(cs, "memory"), false));
+  EXPECT_TRUE(check_counts_for_next_boot(check(cs, "image format"), false));
+  auto on_target = next_boot_blockers(cs, "6.1.0-56-amd64", false);
+  ASSERT_EQ(on_target.size(), 1u);
+  EXPECT_TRUE(on_target[0].starts_with("image format: ")) << on_target[0];
+  // kexec support, kexec method (none left without kexec), memory, image format.
+  EXPECT_EQ(next_boot_blockers(cs, "6.1.0-56-amd64", true).size(), 4u);
+}
+
 TEST(Preflight, EachFailureIsNamedWithWhatToDo) {
   struct Case {
     const char* check;
