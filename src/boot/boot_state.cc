@@ -7,6 +7,11 @@
 
 namespace sckl {
 
+std::optional<int> parse_tries(const std::string& value) {
+  if (value.size() == 1 && value[0] >= '1' && value[0] <= '9') return value[0] - '0';
+  return std::nullopt;
+}
+
 const char* boot_result_name(BootResult r) {
   switch (r) {
     case BootResult::None: return "none";

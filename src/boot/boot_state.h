@@ -11,11 +11,19 @@
 //                  becomes the target or the admin runs `sckl good`/`retry`
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "base/error.h"
 
 namespace sckl {
+
+// `tries` in sckl.conf: how many unconfirmed switches make a target bad.
+// One rule for the switch (which falls back to the default) and for the
+// debconf question and `sckl set` (which refuse anything else).
+inline constexpr int kDefaultTries = 2;
+// 1 to 9, as one digit; nullopt for anything else.
+std::optional<int> parse_tries(const std::string& value);
 
 enum class BootResult { None, Indeterminate, Good, Bad };
 
@@ -45,7 +53,7 @@ struct SwitchFacts {
   std::string running_version;      // uname -r
   std::string target;               // chosen kernel version ("" when none is ready)
   std::string no_target_why;
-  int tries = 2;
+  int tries = kDefaultTries;
 };
 
 struct SwitchDecision {

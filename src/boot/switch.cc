@@ -17,10 +17,11 @@ namespace sckl {
 namespace {
 
 int configured_tries(const ConfigFile& config) {
-  std::string t = config.get(kKeyTries).value_or("2");
-  if (t.size() == 1 && t[0] >= '1' && t[0] <= '9') return t[0] - '0';
-  log_warning("tries = " + t + " in " + std::string(paths::kConfigFile) + " is not 1-9; using 2");
-  return 2;
+  std::string t = config.get(kKeyTries).value_or(std::to_string(kDefaultTries));
+  if (auto n = parse_tries(t)) return *n;
+  log_warning("tries = " + t + " in " + std::string(paths::kConfigFile) + " is not 1-9; using " +
+              std::to_string(kDefaultTries));
+  return kDefaultTries;
 }
 
 // Runs `mount -o remount,MODE /`.

@@ -3,6 +3,7 @@
 #include <cerrno>
 
 #include "base/log.h"
+#include "boot/boot_state.h"
 #include "boot/hang_guard.h"
 #include "formats/cmdline.h"
 #include "machine/nic.h"
@@ -90,7 +91,7 @@ Status validate_setting(const Setting& s, const std::string& value, const std::v
       break;
   }
   if (key == kKeyTries) {
-    if (value.size() != 1 || value[0] < '1' || value[0] > '9') return bad("must be a number from 1 to 9");
+    if (!parse_tries(value)) return bad("must be a number from 1 to 9");
     return {};
   }
   if (key == kKeyBootTimeout) {

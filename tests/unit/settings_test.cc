@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include "boot/boot_state.h"
+#include "boot/hang_guard.h"
 #include "fake_debconf.h"
 
 namespace sckl {
@@ -55,6 +57,17 @@ TEST(Settings, QuestionNamesAreThePublicInterface) {
     EXPECT_TRUE(validate_setting(s, s.default_value, {}).ok()) << s.key;
     EXPECT_EQ(def.get(s.key).value_or("?"), s.default_value) << s.key;
   }
+}
+
+// The questions' defaults are what the boot path falls back to.
+TEST(Settings, DefaultsAreTheBootPathsDefaults) {
+  ASSERT_NE(find_setting_by_key(kKeyTries), nullptr);
+  EXPECT_EQ(parse_tries(find_setting_by_key(kKeyTries)->default_value), kDefaultTries);
+  ASSERT_NE(find_setting_by_key(kKeyBootTimeout), nullptr);
+  EXPECT_EQ(parse_boot_timeout(find_setting_by_key(kKeyBootTimeout)->default_value), kDefaultBootTimeout);
+  EXPECT_FALSE(parse_tries("0"));
+  EXPECT_FALSE(parse_tries("10"));
+  EXPECT_EQ(parse_tries("9"), 9);
 }
 
 TEST(Settings, ValidationNamesTheKeyAndWhatIsAllowed) {
