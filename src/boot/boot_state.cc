@@ -64,6 +64,12 @@ Result<BootState> BootState::parse(const std::string& text, const std::string& n
       else if (value == "good") s.result = BootResult::Good;
       else if (value == "bad") s.result = BootResult::Bad;
       else return bad("unknown result '" + value + "'");
+    } else if (!key.empty() && key.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") == std::string::npos) {
+      // A key of a newer sckl (the record was written before a downgrade):
+      // ignored, so that the older version still counts boots. 0.1.0 took
+      // such a record as damaged and stopped switching; a newer version
+      // must therefore put new facts into files of their own, not here.
+      continue;
     } else {
       return bad("unknown key '" + key + "'");
     }

@@ -23,6 +23,11 @@ TEST(BootState, RoundTripsAndRejectsDamage) {
   EXPECT_FALSE(BootState::parse("attempts=99999\n", "f").ok());
   EXPECT_FALSE(BootState::parse("result=great\n", "f").ok());
   EXPECT_FALSE(BootState::parse("target=../x y\n", "f").ok());
+  EXPECT_FALSE(BootState::parse("Bad Key=1\n", "f").ok());
+  // A newer version's key is ignored (a downgrade keeps counting).
+  auto newer = BootState::parse("target=6.1.0-56-amd64\nattempts=1\nresult=good\nhanded_over_ms=1500\n", "f");
+  ASSERT_TRUE(newer.ok());
+  EXPECT_EQ(newer.value(), (BootState{"6.1.0-56-amd64", 1, BootResult::Good}));
   auto junk = BootState::parse("\x01\x02garbage", "/var/lib/sckl/boot-state");
   ASSERT_FALSE(junk.ok());
   EXPECT_NE(junk.error().message.find("/var/lib/sckl/boot-state line 1"), std::string::npos);
