@@ -450,35 +450,31 @@ _vm_provider_generic_pkg() {
 
 # vm_provider_kernel_generic: the generic provider kernel, its kernel and
 # initrd made like vm_provider_kernel's (same cache, same recipe, keyed on
-# the package), plus its modules tree with depmod's indexes, cached once in
-# that directory (modules/KVER). Sets VM_PROVIDER_KVER, VM_PROVIDER_KERNEL,
+# the package), plus its modules tree as the package ships it (no indexes:
+# vm_put_provider_modules runs the image's depmod), cached once in that
+# directory (modules/KVER). Sets VM_PROVIDER_KVER, VM_PROVIDER_KERNEL,
 # VM_PROVIDER_INITRD (as vm_provider_kernel) and VM_PROVIDER_MODULES.
 vm_provider_kernel_generic() {
   [[ -n ${VM_IMAGE_KEY:-} ]] || vm_build_image
-  local pkg dir work deb rc=0
+  local pkg dir work rc=0
   pkg=$(_vm_provider_generic_pkg)
   [[ -n $pkg ]] || { apt-get update >&2; pkg=$(_vm_provider_generic_pkg); }
   [[ -n $pkg ]] || vm_die "no linux-image-6.1.0-*-amd64 in the archive"
   SCKL_VM_PROVIDER_PKG=$pkg vm_provider_kernel
   dir=${VM_PROVIDER_KERNEL%/vmlinuz}
   _vm_lock
-  if [[ ! -f $dir/modules/$VM_PROVIDER_KVER/modules.alias ]]; then
+  if [[ ! -d $dir/modules/$VM_PROVIDER_KVER ]]; then
     vm_log "unpacking the modules of $pkg"
     work=$(mktemp -d /var/tmp/sckl-vm-modules.XXXXXX)
+    # Each step checked: set -e does not act in a subshell whose status is
+    # tested (the "|| rc=$?").
     (
-      set -e
-      cd "$work"
-      apt-get download "$pkg" >&2 2>/dev/null || apt-get download "$pkg" >&2
-      deb=$(ls "$work"/*.deb)
-      mkdir x
-      dpkg-deb -x "$deb" x
-      [[ -d x/lib/modules/$VM_PROVIDER_KVER ]]
-      # Kernel packages ship no indexes (their postinst runs depmod).
-      depmod -b "$work/x" "$VM_PROVIDER_KVER"
-      rm -rf "$dir/modules"
-      mkdir -p "$dir/modules.tmp"
-      mv "x/lib/modules/$VM_PROVIDER_KVER" "$dir/modules.tmp/"
-      mv "$dir/modules.tmp" "$dir/modules"
+      cd "$work" || exit 1
+      apt-get download "$pkg" >&2 2>/dev/null || apt-get download "$pkg" >&2 || exit 1
+      deb=$(ls "$work"/*.deb) && mkdir x && dpkg-deb -x "$deb" x || exit 1
+      [[ -d x/lib/modules/$VM_PROVIDER_KVER/kernel ]] || exit 1
+      rm -rf "$dir/modules" "$dir/modules.tmp" && mkdir -p "$dir/modules.tmp" &&
+        mv "x/lib/modules/$VM_PROVIDER_KVER" "$dir/modules.tmp/" && mv "$dir/modules.tmp" "$dir/modules"
     ) || rc=$?
     rm -rf --one-file-system "$work"
   fi
@@ -489,7 +485,9 @@ vm_provider_kernel_generic() {
 }
 
 # vm_put_provider_modules DISK: VM_PROVIDER_MODULES into the image as
-# /lib/modules/VM_PROVIDER_KVER (loop mount; /lib may be a link to usr/lib).
+# /lib/modules/VM_PROVIDER_KVER (loop mount; /lib may be a link to usr/lib),
+# then the image's own depmod makes the indexes there (in a chroot, as the
+# kernel package's postinst would; this machine may have no depmod).
 vm_put_provider_modules() {
   local disk=$1 mnt rc=0
   [[ -n ${VM_PROVIDER_MODULES:-} ]] || vm_die "vm_put_provider_modules: call vm_provider_kernel_generic first"
@@ -499,6 +497,7 @@ vm_put_provider_modules() {
   umount "$mnt" || rc=$?
   rmdir "$mnt" 2>/dev/null || true
   ((rc == 0)) || vm_die "vm_put_provider_modules: copying into $disk failed"
+  vm_image_chroot "$disk" depmod -a "$VM_PROVIDER_KVER" || vm_die "vm_put_provider_modules: depmod in $disk failed"
 }
 
 # --- booting -------------------------------------------------------------------
