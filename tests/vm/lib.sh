@@ -15,6 +15,9 @@
 #   vm_provider_kernel                 cached outside kernel; sets
 #                                      VM_PROVIDER_KVER VM_PROVIDER_KERNEL
 #                                      VM_PROVIDER_INITRD
+#   vm_provider_kernel_generic         the same, generic flavour (watchdog
+#                                      drivers); also VM_PROVIDER_MODULES
+#   vm_put_provider_modules DISK       its modules into the image
 #   vm_disk_copy DST                   a private, writable copy of VM_IMAGE
 #   vm_boot DISK [options]             boot, collect SCKL-REPORT lines
 #   vm_report_get LINE KEY             one field of a report line
@@ -427,6 +430,74 @@ _vm_provider_uncached() {
     rm -rf --one-file-system "$work"
   fi
   ((rc == 0)) || vm_die "provider kernel preparation failed"
+}
+
+# --- a provider kernel with a hardware watchdog driver --------------------------
+# The cloud kernel above has no watchdog drivers (no i6300esb), so a switch
+# under it never arms one. For the watchdog scenario (tests/vm/scenarios
+# hung_kernel) the provider is bookworm's generic flavour instead, with its
+# modules where a distribution kernel has them: in /lib/modules/KVER on the
+# disk (vm_put_provider_modules), which is where sckl's generator looks for
+# the watchdog driver to load (it runs before udev).
+
+# The oldest linux-image-6.1.0-NN-amd64 (generic) whose ABI differs from the
+# disk's kernel: $SCKL_VM_PROVIDER_GENERIC_PKG overrides it.
+_vm_provider_generic_pkg() {
+  if [[ -n ${SCKL_VM_PROVIDER_GENERIC_PKG:-} ]]; then echo "$SCKL_VM_PROVIDER_GENERIC_PKG"; return; fi
+  apt-cache search --names-only '^linux-image-6\.1\.0-[0-9]+-amd64$' | awk '{ print $1 }' \
+    | grep -vx -- "linux-image-$VM_DISK_KVER" | sort -V | head -n1
+}
+
+# vm_provider_kernel_generic: the generic provider kernel, its kernel and
+# initrd made like vm_provider_kernel's (same cache, same recipe, keyed on
+# the package), plus its modules tree as the package ships it (no indexes:
+# vm_put_provider_modules runs the image's depmod), cached once in that
+# directory (modules/KVER). Sets VM_PROVIDER_KVER, VM_PROVIDER_KERNEL,
+# VM_PROVIDER_INITRD (as vm_provider_kernel) and VM_PROVIDER_MODULES.
+vm_provider_kernel_generic() {
+  [[ -n ${VM_IMAGE_KEY:-} ]] || vm_build_image
+  local pkg dir work rc=0
+  pkg=$(_vm_provider_generic_pkg)
+  [[ -n $pkg ]] || { apt-get update >&2; pkg=$(_vm_provider_generic_pkg); }
+  [[ -n $pkg ]] || vm_die "no linux-image-6.1.0-*-amd64 in the archive"
+  SCKL_VM_PROVIDER_PKG=$pkg vm_provider_kernel
+  dir=${VM_PROVIDER_KERNEL%/vmlinuz}
+  _vm_lock
+  if [[ ! -d $dir/modules/$VM_PROVIDER_KVER ]]; then
+    vm_log "unpacking the modules of $pkg"
+    work=$(mktemp -d /var/tmp/sckl-vm-modules.XXXXXX)
+    # Each step checked: set -e does not act in a subshell whose status is
+    # tested (the "|| rc=$?").
+    (
+      cd "$work" || exit 1
+      apt-get download "$pkg" >&2 2>/dev/null || apt-get download "$pkg" >&2 || exit 1
+      deb=$(ls "$work"/*.deb) && mkdir x && dpkg-deb -x "$deb" x || exit 1
+      [[ -d x/lib/modules/$VM_PROVIDER_KVER/kernel ]] || exit 1
+      rm -rf "$dir/modules" "$dir/modules.tmp" && mkdir -p "$dir/modules.tmp" &&
+        mv "x/lib/modules/$VM_PROVIDER_KVER" "$dir/modules.tmp/" && mv "$dir/modules.tmp" "$dir/modules"
+    ) || rc=$?
+    rm -rf --one-file-system "$work"
+  fi
+  _vm_unlock
+  ((rc == 0)) || vm_die "unpacking the modules of $pkg failed"
+  VM_PROVIDER_MODULES=$dir/modules/$VM_PROVIDER_KVER
+  export VM_PROVIDER_MODULES
+}
+
+# vm_put_provider_modules DISK: VM_PROVIDER_MODULES into the image as
+# /lib/modules/VM_PROVIDER_KVER (loop mount; /lib may be a link to usr/lib),
+# then the image's own depmod makes the indexes there (in a chroot, as the
+# kernel package's postinst would; this machine may have no depmod).
+vm_put_provider_modules() {
+  local disk=$1 mnt rc=0
+  [[ -n ${VM_PROVIDER_MODULES:-} ]] || vm_die "vm_put_provider_modules: call vm_provider_kernel_generic first"
+  mnt=$(mktemp -d /var/tmp/sckl-vm-mnt.XXXXXX)
+  mount -o loop "$disk" "$mnt" || { rmdir "$mnt"; vm_die "vm_put_provider_modules: cannot mount $disk"; }
+  cp -a "$VM_PROVIDER_MODULES" "$mnt/lib/modules/" || rc=$?
+  umount "$mnt" || rc=$?
+  rmdir "$mnt" 2>/dev/null || true
+  ((rc == 0)) || vm_die "vm_put_provider_modules: copying into $disk failed"
+  vm_image_chroot "$disk" depmod -a "$VM_PROVIDER_KVER" || vm_die "vm_put_provider_modules: depmod in $disk failed"
 }
 
 # --- booting -------------------------------------------------------------------
