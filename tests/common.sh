@@ -29,10 +29,14 @@ install_host_deps() {
   # build tools; mmdebstrap (+ keyring) for the test chroots; lintian;
   # binutils for readelf; clang (libFuzzer) for tests/fuzz. python3 drives
   # the interactive debconf test on a pseudo-terminal (tests/integration/pty-drive).
+  # autopkgtest, piuparts (apt-utils: apt-ftparchive for its upgrade
+  # repository), faketime and diffoscope: tests/autopkgtest, tests/piuparts,
+  # tests/reproducible.
   apt-get install -y --no-install-recommends \
     build-essential dpkg-dev debhelper fakeroot cmake pkg-config \
     mmdebstrap debian-archive-keyring ca-certificates \
-    lintian binutils clang python3
+    lintian binutils clang python3 \
+    autopkgtest piuparts apt-utils faketime diffoscope-minimal
   (cd "$SCKL_REPO" && apt-get build-dep -y ./)
 }
 

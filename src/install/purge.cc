@@ -52,6 +52,15 @@ Status purge_sckl(System& sys, Debconf* debconf) {
   if (!manifest.ok()) return manifest.error();
   if (debconf) {
     for (const auto& d : manifest.value().debconf) {
+      // Its package may have been purged while sckl was only removed (dpkg
+      // allows that; piuparts does it): then the question is gone with it,
+      // and there is no answer to give back. SET would fail ("doesn't exist").
+      auto now = debconf->get(d.question);
+      if (!now.ok()) return now.error();
+      if (!now.value()) {
+        log_info("debconf question " + d.question + " no longer exists (its package was purged): nothing to give back");
+        continue;
+      }
       SCKL_TRY(debconf->set(d.question, d.original_value));
       log_info("gave debconf question " + d.question + " its value '" + d.original_value + "' back");
     }

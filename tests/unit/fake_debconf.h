@@ -31,6 +31,9 @@ class FakeDebconf : public Debconf {
   std::vector<std::string> loaded;  // files loaded, in order
   static constexpr const char* kPackage = "sckl";
   bool purged = false;
+  // SET of a question not in db fails, as in debconf (off: most tests set up
+  // questions by setting them).
+  bool absent_refuses_set = false;
   bool fail_next = false;
   int fail_at = 0;
   int calls = 0;
@@ -75,6 +78,8 @@ class FakeDebconf : public Debconf {
   }
   Status set(const std::string& q, const std::string& v) override {
     if (auto e = fault()) return *e;
+    // debconf's "10 <q> doesn't exist" for a question no template defines.
+    if (absent_refuses_set && !db.count(q)) return Error{"debconf refused 'SET " + q + "': 10 doesn't exist", 10, {}};
     db[q] = v;
     return {};
   }

@@ -338,6 +338,22 @@ TEST(Debconf, KexecToolsAnswerIsHeldFalseAndGivenBackOnPurge) {
   EXPECT_TRUE(dc.purged);
 }
 
+// piuparts' order: sckl removed, kexec-tools purged (its question goes with
+// it), then sckl purged: nothing to give back, and the purge succeeds.
+TEST(Debconf, PurgeAfterKexecToolsWasPurgedSkipsItsGoneQuestion) {
+  FakeSystem s = provider_booted_server();
+  testing::FakeDebconf dc;
+  dc.db[kLoadKexecQuestion] = "true";
+  ASSERT_TRUE(configure_sckl(s, InstallTarget::RunningServer, &dc).ok());
+  dc.db.erase(kLoadKexecQuestion);
+  dc.absent_refuses_set = true;
+  LogCapture log;
+  ASSERT_TRUE(purge_sckl(s, &dc).ok());
+  EXPECT_FALSE(dc.db.count(kLoadKexecQuestion));
+  EXPECT_TRUE(dc.purged);
+  EXPECT_TRUE(log.contains(std::string(kLoadKexecQuestion) + " no longer exists"));
+}
+
 TEST(Debconf, AlreadyFalseOrUnknownQuestionIsNotRecorded) {
   FakeSystem s = provider_booted_server();
   testing::FakeDebconf dc;
