@@ -54,6 +54,9 @@ inline constexpr const char* kProviderCmdline = "/var/lib/sckl/provider-cmdline"
 // How the last switch loaded its target: "kexec_load" or "kexec_file_load"
 // (kexec_method.h), written with the boot-state record; `sckl status` shows it.
 inline constexpr const char* kKexecMethod = "/var/lib/sckl/kexec-method";
+// The last switch's timeline (boot/switch_timeline.h), written with the
+// boot-state record; the target's first boot adds its time to sckl-boot-ok.
+inline constexpr const char* kSwitchTimes = "/var/lib/sckl/last-switch";
 inline constexpr const char* kKexecLoaded = "/sys/kernel/kexec_loaded";
 
 // Per boot (tmpfs): the switch ran (or must not run) in this boot, and what it decided.

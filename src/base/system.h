@@ -156,6 +156,16 @@ class System {
   virtual Result<int> arm_watchdog(const std::string& device, int seconds);
   // Both default to an ENOSYS error: a System that cannot reach devices.
 
+  // The first `bytes` bytes of a file (all of it when shorter): a header
+  // check without reading a whole kernel image. Default: read_file, cut.
+  virtual Result<std::string> read_head(const std::string& path, size_t bytes);
+  // The kernel's clock now (CLOCK_MONOTONIC: what the kernel log's stamps
+  // count from the kernel's start), for timelines (base/timeline.h).
+  virtual std::chrono::milliseconds kernel_clock();
+  // The kernel's log buffer as text, one "<6>[    7.720000] message" line
+  // per record (klogctl READ_ALL: one call, no waiting). Default: ENOSYS.
+  virtual Result<std::string> read_kernel_log();
+
   // "/" or the directory that stands for "/" (DPKG_ROOT, --root).
   virtual const std::string& root() const = 0;
 
@@ -223,6 +233,8 @@ class RealSystem : public System {
   std::optional<std::string> env(const std::string& name) override;
   Status write_kernel_attr(const std::string& path, const std::string& value) override;
   Result<int> arm_watchdog(const std::string& device, int seconds) override;
+  Result<std::string> read_head(const std::string& path, size_t bytes) override;
+  Result<std::string> read_kernel_log() override;
   const std::string& root() const override { return root_; }
 
   // For crash tests only: called after each step of write_file.

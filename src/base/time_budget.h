@@ -66,6 +66,11 @@ class BudgetedSystem : public System {
   Result<int> arm_watchdog(const std::string& device, int seconds) override {
     return inner_.arm_watchdog(device, seconds);
   }
+  Result<std::string> read_head(const std::string& path, size_t bytes) override {
+    return inner_.read_head(path, bytes);
+  }
+  std::chrono::milliseconds kernel_clock() override { return inner_.kernel_clock(); }
+  Result<std::string> read_kernel_log() override { return inner_.read_kernel_log(); }
   const std::string& root() const override { return inner_.root(); }
 
  private:

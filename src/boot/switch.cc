@@ -6,6 +6,7 @@
 #include "base/state_lock.h"
 #include "base/text.h"
 #include "boot/hang_guard.h"
+#include "boot/switch_timeline.h"
 #include "boot/watchdog.h"
 #include "formats/cmdline.h"
 #include "kernel/kexec_method.h"
@@ -76,7 +77,7 @@ Result<std::string> recorded_provider_cmdline(System& sys) {
 }
 
 Status store_boot_state(System& sys, const BootState& state, const std::string& provider_cmdline,
-                        const std::string& kexec_method) {
+                        const std::string& kexec_method, const std::string& switch_times) {
   // The provider's line is the same boot after boot: write it only when it
   // changed (one fsync less in the early switch).
   bool write_cmdline = false;
@@ -98,6 +99,12 @@ Status store_boot_state(System& sys, const BootState& state, const std::string& 
   if (st.ok()) st = sys.write_file(paths::kBootState, state.serialize(), 0644);
   if (st.ok() && write_cmdline) st = sys.write_file(paths::kProviderCmdline, provider_cmdline + "\n", 0644);
   if (st.ok() && write_method) st = sys.write_file(paths::kKexecMethod, kexec_method + "\n", 0644);
+  // The timeline is a figure, not a safety record: its failure is said, not
+  // passed on (the count above is what matters).
+  if (st.ok() && !switch_times.empty()) {
+    if (Status t = sys.write_file(paths::kSwitchTimes, switch_times, 0644); !t.ok())
+      log_warning("the switch's timeline was not recorded: " + t.error().describe());
+  }
   if (remount) {
     Status back = remount_root(sys, "ro");
     if (st.ok() && !back.ok()) return back;
@@ -206,7 +213,16 @@ Status confirm_good(System& sys, bool from_boot_unit) {
                  "to vouch for the target by hand, run 'sckl good'"};
   auto version = subject_version(v.value());
   if (!version.ok()) return version.error();
-  SCKL_TRY(store_boot_state(sys, mark_good(v.value().state, version.value())));
+  // The target's first boot reached sckl-boot-ok: its time goes into the
+  // last switch's timeline (switch_timeline.h), in the same writable moment.
+  std::string times;
+  if (from_boot_unit) {
+    auto t = load_switch_times(sys);
+    if (!t.ok()) log_warning("the switch's timeline is not readable: " + t.error().describe());
+    else if (auto next = times_after_boot_ok(t.value(), v.value().running_version, sys.kernel_clock().count()))
+      times = next->serialize();
+  }
+  SCKL_TRY(store_boot_state(sys, mark_good(v.value().state, version.value()), {}, {}, times));
   if (from_boot_unit) {
     // The hang guard's deadline no longer applies to this boot (hang_guard.h).
     SCKL_TRY(sys.make_dir(paths::kRunDir, 0755));
@@ -295,9 +311,23 @@ Status abandon_switch(System& sys, const SwitchView& view, const std::string& wh
   return Error{"not switching: " + what, 0, {}};
 }
 
+// The record of this switch's timeline so far (switch_timeline.h): the
+// generator's steps, systemd's start from the kernel log (one klogctl), and
+// now as the hand-over.
+SwitchTimes provider_switch_times(System& sys, const Timeline& timeline, const std::string& target) {
+  SwitchTimes t;
+  t.target = target;
+  t.provider_start_ms = timeline.start().count();
+  t.steps = timeline.marks();
+  if (auto log = sys.read_kernel_log(); log.ok()) t.provider_systemd_ms = systemd_start_in_kernel_log(log.value());
+  t.provider_handover_ms = sys.kernel_clock().count();
+  return t;
+}
+
 }  // namespace
 
-Status early_switch(System& sys) {
+Status early_switch(System& sys, std::optional<std::chrono::milliseconds> started) {
+  Timeline timeline(started ? *started : sys.kernel_clock());
   auto ran = path_exists(sys, paths::kSwitchRan);
   if (!ran.ok()) return ran.error();
   if (ran.value()) return {};  // a daemon-reload: never switch a running system
@@ -316,6 +346,7 @@ Status early_switch(System& sys) {
   // does, the boot goes on rather than wait.
   auto lock = lock_state(sys, "the boot-time switch (sckl-switch generator)", kBootStateLockWait);
   if (!lock.ok()) return say_loudly(sys, "not switching in this boot: " + lock.error().describe());
+  timeline.mark("lock", sys.kernel_clock());
 
   auto view_or = read_switch_view(sys);
   if (!view_or.ok()) {
@@ -325,6 +356,7 @@ Status early_switch(System& sys) {
   const SwitchView& view = view_or.value();
   SwitchDecision d = decide_switch(view.state, view.facts);
   SCKL_TRY(sys.write_file(paths::kDecision, d.reason + "\n", 0644));
+  timeline.mark("read-view", sys.kernel_clock());
   if (!d.do_switch) {
     if (d.state_changed) SCKL_TRY(store_boot_state(sys, d.next_state));
     if (d.next_state.result == BootResult::Bad || !view.state_error.empty()) return say_loudly(sys, d.reason);
@@ -344,6 +376,7 @@ Status early_switch(System& sys) {
   auto checks = run_preflight(facts.value());
   if (auto st = preflight_status(checks, view.target.version); !st.ok())
     return say_loudly(sys, "not switching: " + st.error().describe());
+  timeline.mark("preflight", sys.kernel_clock());
 
   // Load first: a kernel that does not load costs no attempt (neither
   // method loading is no attempt either: the record below is not reached).
@@ -352,13 +385,16 @@ Status early_switch(System& sys) {
   const std::string method = kexec_method_name(loaded.value().method);
   const std::string with = " with " + method +
                            (loaded.value().fallback_note.empty() ? "" : " (" + loaded.value().fallback_note + ")");
+  timeline.mark("load", sys.kernel_clock());
 
   // From here the target is loaded and, once recorded, counted. The record
   // must be on disk before kexec -e (a power cut or a target that hangs
   // must still count: tests/vm/powerloss), so it comes first; every way out
   // that does not reach kexec -e takes it back and unloads the kernel.
-  if (Status recorded = store_boot_state(sys, d.next_state, view.cmdline, method); !recorded.ok())
+  const SwitchTimes times = provider_switch_times(sys, timeline, view.target.version);
+  if (Status recorded = store_boot_state(sys, d.next_state, view.cmdline, method, times.serialize()); !recorded.ok())
     return abandon_switch(sys, view, "cannot record the attempt: " + recorded.error().describe());
+  timeline.mark("record", sys.kernel_clock());
   log_info(d.reason + with);
   // Only for the record of this boot: its failure must not stop a switch
   // whose attempt is already counted.
@@ -371,6 +407,7 @@ Status early_switch(System& sys) {
   if (was_rw) {
     if (Status st = remount_root(sys, "ro"); !st.ok())
       return abandon_switch(sys, view, "cannot make / read-only before the switch: " + st.error().describe());
+    timeline.mark("remount-ro", sys.kernel_clock());
   }
   // remount ro has flushed /; this is for the other file systems: one whose
   // writes fail must not lose them to the switch.
@@ -381,8 +418,14 @@ Status early_switch(System& sys) {
     return abandon_switch(sys, view, "sync before the switch failed: " +
                                          (synced.ok() ? command_failed(sync, synced.value()) : synced.error()).describe());
   }
+  timeline.mark("sync", sys.kernel_clock());
   // Last before the hand-over: nothing that can fail comes between.
   const bool armed = arm_switch_watchdog(sys, watchdog);
+  timeline.mark("exec", sys.kernel_clock());
+  log_info("switch timeline: " + format_timeline(timeline) +
+           (times.provider_systemd_ms ? "; systemd started at " +
+                                            kernel_seconds(std::chrono::milliseconds{*times.provider_systemd_ms})
+                                      : std::string("; systemd's start not in the kernel log")));
   Command exec({"kexec", "-e"}, std::chrono::seconds(60));
   auto executed = sys.run(exec);
   // Only a failed kexec -e comes back.

@@ -5,6 +5,8 @@
 // tested with a fake; only hooks/switch_generator.cc runs it for real.
 #pragma once
 
+#include <chrono>
+#include <optional>
 #include <string>
 
 #include "base/error.h"
@@ -52,8 +54,10 @@ Result<LoadOutcome> load_target(System& sys, const SwitchView& view, int attempt
 // only when it changed) in the same writable moment, and the kexec method
 // that loaded the target (paths::kKexecMethod, likewise).
 Result<BootState> load_boot_state(System& sys);
+// `switch_times` (a serialized SwitchTimes, switch_timeline.h) goes into
+// paths::kSwitchTimes in the same moment; its failure is only a warning.
 Status store_boot_state(System& sys, const BootState& state, const std::string& provider_cmdline = {},
-                        const std::string& kexec_method = {});
+                        const std::string& kexec_method = {}, const std::string& switch_times = {});
 
 // The provider's command line recorded by the last switch, or "" when
 // there is none (a switch by an older sckl).
@@ -63,7 +67,11 @@ Result<std::string> recorded_provider_cmdline(System& sys);
 // Takes the state lock (briefly: when it is held, no switch in this boot).
 // Returns when it did not switch (the boot goes on on the provider kernel);
 // on success kexec -e does not return.
-Status early_switch(System& sys);
+// `started`: the kernel clock at the generator's start (the timeline's
+// zero; default: now). Just before kexec -e it logs the timeline of its
+// steps (base/timeline.h) on one line and records it with the attempt
+// (switch_timeline.h).
+Status early_switch(System& sys, std::optional<std::chrono::milliseconds> started = std::nullopt);
 
 
 // `sckl good [--boot]`: the running target confirms itself (--boot, from

@@ -20,6 +20,8 @@ int switch_generator_main(int argc, char** argv, System* sys) {
       real = std::make_unique<RealSystem>("/");
       sys = real.get();
     }
+    // The zero of the switch's timeline (switch.h: early_switch).
+    const auto started = sys->kernel_clock();
     // First of all, before any write: is this systemd's run at the start of
     // a boot of this machine? If not, one line (to stderr: whoever ran it
     // reads that) and nothing else.
@@ -40,7 +42,7 @@ int switch_generator_main(int argc, char** argv, System* sys) {
     if (Status g = write_hang_guard(*sys, args.at(0)); !g.ok())
       log_warning("hang guard not armed: " + g.error().describe());
     BudgetedSystem budgeted(*sys, kGeneratorBudget);
-    Status st = early_switch(budgeted);
+    Status st = early_switch(budgeted, started);
     if (!st.ok()) {
       log_error(st.error().describe());
       return 1;

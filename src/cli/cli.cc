@@ -17,6 +17,7 @@
 #include "boot/fast_reboot.h"
 #include "boot/hang_guard.h"
 #include "boot/switch.h"
+#include "boot/switch_timeline.h"
 #include "boot/watchdog.h"
 #include "formats/cmdline.h"
 #include "formats/config.h"
@@ -124,7 +125,13 @@ int cmd_status(const Options& o) {
   auto method_or = recorded_kexec_method(sys);
   if (!method_or.ok()) return report(method_or.error());
   const std::string kexec_method = method_or.value();
+  // The last switch's timeline: a figure, so a damaged one is shown as
+  // unknown rather than failing the command.
+  auto times_or = load_switch_times(sys);
+  const SwitchTimes times = times_or.ok() ? times_or.value() : SwitchTimes{};
+  const HandOverFigures hand_over = hand_over_figures(times);
   if (o.json) {
+    auto ms = [](const std::optional<long long>& value) { return value ? JsonOut(*value) : JsonOut(nullptr); };
     // The schema (keys and types) is written down and held in cli_test.cc (JsonSchema).
     JsonOut out = {{"version", SCKL_VERSION},
                    {"running_kernel", v.running_version},
@@ -147,6 +154,13 @@ int cmd_status(const Options& o) {
                    {"fast_reboot_next", fast.summary},
                    {"fast_reboot_loaded", fast_loaded.value()},
                    {"first_boot_pending", pending},
+                   // Milliseconds, null when unknown (switch_timeline.h).
+                   {"last_switch",
+                    {{"target", times.target},
+                     {"provider_to_systemd_ms", ms(hand_over.provider_to_systemd_ms)},
+                     {"systemd_to_handover_ms", ms(hand_over.systemd_to_handover_ms)},
+                     {"target_to_boot_ok_ms", ms(hand_over.target_to_boot_ok_ms)},
+                     {"steps", format_timeline_steps(times.steps)}}},
                    {"changes", JsonOut::array()}};
     for (const auto& f : m.value().files)
       out["changes"].push_back(
@@ -166,6 +180,12 @@ int cmd_status(const Options& o) {
   if (v.facts.disabled) std::cout << "disabled:       " << v.facts.disabled_why << "\n";
   if (!this_boot.empty()) std::cout << "this boot:      " << this_boot << "\n";
   if (!kexec_method.empty()) std::cout << "kexec method:   " << kexec_method << " (how the last switch loaded its target)\n";
+  if (!times.target.empty()) {
+    const std::string figures = describe_hand_over(hand_over);
+    std::cout << "last switch:    into " << times.target << (figures.empty() ? "" : ": " + figures) << "\n";
+    if (!times.steps.empty())
+      std::cout << "switch steps:   " << format_timeline_steps(times.steps) << " (ms since the generator's start)\n";
+  }
   std::cout << "fast reboot:    " << (fast.enabled ? "on: " : "off: ") << fast.summary;
   if (!fast_loaded.value().empty()) std::cout << " (" << fast_loaded.value() << " is loaded for this shutdown)";
   std::cout << "\n";

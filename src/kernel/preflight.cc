@@ -170,11 +170,23 @@ Result<PreflightFacts> gather_preflight_facts(System& sys, const InstalledKernel
   auto last = recorded_kexec_method(sys);
   if (!last.ok()) return last.error();
   f.last_method = last.value();
-  // Reading the whole image is cheap next to loading it (kexec reads it anyway).
-  auto image = sys.read_file(kernel.image);
+  // The header and the size only: the whole image is read once, by kexec
+  // (reading it here too cost the generator its own pass over ~8 MiB).
+  auto image = sys.stat(kernel.image);
   if (!image.ok()) return image.error();
-  f.image_size = image.value().size();
-  f.image_head = image.value().substr(0, 1024);
+  if (image.value().kind == FileKind::Regular) {
+    auto head = sys.read_head(kernel.image, kImageHeadBytes);
+    if (!head.ok()) return head.error();
+    f.image_size = image.value().size;
+    f.image_head = head.value();
+  } else {
+    // A symlink (lstat has not its target's size) or a missing file (the
+    // read names the error): read it whole, as before.
+    auto whole = sys.read_file(kernel.image);
+    if (!whole.ok()) return whole.error();
+    f.image_size = whole.value().size();
+    f.image_head = whole.value().substr(0, kImageHeadBytes);
+  }
   f.initrd_present = kernel.has_initrd;
   if (kernel.has_initrd) {
     auto initrd = sys.stat(kernel.initrd);

@@ -25,6 +25,10 @@ struct PreflightCheck {
   bool of_running_kernel = false;
 };
 
+// What gather_preflight_facts reads of the kernel image: the bzImage header
+// (0x202) and the PE header with its data directories (pe_image_signed).
+inline constexpr size_t kImageHeadBytes = 1024;
+
 struct PreflightFacts {
   std::string kexec_load_disabled;  // /proc/sys/kernel/kexec_load_disabled ("" when missing)
   bool kexec_supported = false;     // /sys/kernel/kexec_loaded exists (CONFIG_KEXEC)
@@ -33,7 +37,7 @@ struct PreflightFacts {
   FileLoadSupport file_load = FileLoadSupport::Unknown;
   std::string running_config;       // that file's name, for messages
   std::string last_method;          // paths::kKexecMethod ("" when none)
-  std::string image_head;           // the first 1 KiB of the kernel image
+  std::string image_head;           // the first kImageHeadBytes of the kernel image
   bool initrd_present = false;
   unsigned long long initrd_size = 0;
   unsigned long long image_size = 0;

@@ -457,7 +457,14 @@ const std::vector<std::pair<std::string, Json::value_t>> kStatusSchema = {
     {"fast_reboot_next", Json::value_t::string},
     {"fast_reboot_loaded", Json::value_t::string},
     {"first_boot_pending", Json::value_t::boolean},
+    {"last_switch", Json::value_t::object},
     {"changes", Json::value_t::array}};
+const std::vector<std::pair<std::string, Json::value_t>> kLastSwitchSchema = {
+    {"target", Json::value_t::string},
+    {"provider_to_systemd_ms", Json::value_t::number_integer},
+    {"systemd_to_handover_ms", Json::value_t::number_integer},
+    {"target_to_boot_ok_ms", Json::value_t::number_integer},
+    {"steps", Json::value_t::string}};
 const std::vector<std::pair<std::string, Json::value_t>> kChangeSchema = {
     {"path", Json::value_t::string}, {"created", Json::value_t::boolean}, {"state", Json::value_t::string}};
 const std::vector<std::pair<std::string, Json::value_t>> kListSchema = {
@@ -528,6 +535,49 @@ TEST(JsonSchema, NonUtf8KernelNameStaysValidJson) {
   Json s = parse_output(status.out);
   EXPECT_EQ(s["running_kernel"], "6.1.0-47\xef\xbf\xbd-cloud-amd64");
   expect_schema(s, kStatusSchema, "status");
+}
+
+// The last switch's timeline (switch_timeline.h) in `sckl status`: the
+// three figures, in text and JSON (milliseconds; null when unknown).
+TEST(JsonSchema, StatusShowsTheLastSwitchsTimeline) {
+  FakeMachine m;
+  // No switch recorded: the object is there, empty; the text says nothing.
+  Json s = parse_output(m.run({"status", "--json"}).out);
+  ASSERT_TRUE(s["last_switch"].is_object());
+  EXPECT_EQ(s["last_switch"]["target"], "");
+  EXPECT_TRUE(s["last_switch"]["provider_to_systemd_ms"].is_null());
+  EXPECT_EQ(m.run({"status"}).out.find("last switch:"), std::string::npos);
+
+  m.s.put_file(paths::kSwitchTimes,
+               "target=6.1.0-56-amd64\nprovider_systemd_ms=7720\nprovider_start_ms=7950\n"
+               "provider_handover_ms=8720\nprovider_steps=lock +5 ms, load +600\nsome_newer_key=1\n");
+  s = parse_output(m.run({"status", "--json"}).out);
+  expect_schema(s, kStatusSchema, "status");
+  const Json& l = s["last_switch"];
+  EXPECT_EQ(l["target"], "6.1.0-56-amd64");
+  EXPECT_EQ(l["provider_to_systemd_ms"], 7720);
+  EXPECT_EQ(l["systemd_to_handover_ms"], 1000);
+  EXPECT_TRUE(l["target_to_boot_ok_ms"].is_null());
+  EXPECT_EQ(l["steps"], "lock +5 ms, load +600");
+  auto text = m.run({"status"}).out;
+  EXPECT_NE(text.find("last switch:    into 6.1.0-56-amd64: provider 7.720 s to systemd, 1.000 s systemd to "
+                      "hand-over, target unknown to sckl-boot-ok\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("switch steps:   lock +5 ms, load +600 (ms since the generator's start)"), std::string::npos)
+      << text;
+
+  m.s.put_file(paths::kSwitchTimes, m.s.content(paths::kSwitchTimes) + "target_ok_ms=20100\n");
+  s = parse_output(m.run({"status", "--json"}).out);
+  expect_schema(s["last_switch"], kLastSwitchSchema, "status.last_switch");
+  EXPECT_EQ(s["last_switch"]["target_to_boot_ok_ms"], 20100);
+  EXPECT_NE(m.run({"status"}).out.find("target 20.100 s to sckl-boot-ok"), std::string::npos);
+
+  // A damaged record costs its figures, never the command.
+  m.s.put_file(paths::kSwitchTimes, "\xff\x01garbage\nprovider_systemd_ms=abc\n");
+  auto r = m.run({"status", "--json"});
+  EXPECT_EQ(r.code, 0);
+  EXPECT_TRUE(parse_output(r.out)["last_switch"]["provider_to_systemd_ms"].is_null());
 }
 
 }  // namespace

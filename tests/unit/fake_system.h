@@ -84,6 +84,18 @@ class FakeSystem : public System {
   std::vector<std::pair<std::string, int>> watchdogs_armed;
   std::optional<int> watchdog_granted;
 
+  // The kernel's clock: each reading advances it by clock_step (never a
+  // counted call, never failed), so that timelines are deterministic.
+  std::chrono::milliseconds kernel_clock() override { return clock_now += clock_step; }
+  std::chrono::milliseconds clock_now{5000};
+  std::chrono::milliseconds clock_step{10};
+  // read_kernel_log's answer; unset: no kernel log here (ENOSYS).
+  std::optional<std::string> kernel_log;
+  Result<std::string> read_kernel_log() override {
+    if (kernel_log) return *kernel_log;
+    return System::read_kernel_log();
+  }
+
   std::map<std::string, Node> nodes;
   std::map<std::string, DeviceTags> block_devices;  // device -> libblkid's tags
   // Devices with several signatures: libblkid's "ambivalent result".

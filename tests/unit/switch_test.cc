@@ -12,7 +12,10 @@
 #include "base/time_budget.h"
 #include "boot/arm.h"
 #include "boot/hang_guard.h"
+#include "boot/switch_timeline.h"
 #include "fake_system.h"
+#include "kernel/preflight.h"
+#include "log_capture.h"
 
 namespace sckl {
 namespace {
@@ -692,6 +695,86 @@ TEST(TimeBudget, ChildrenAreCutToWhatIsLeftButKeepAGraceForTheCleanUp) {
   EXPECT_EQ(seen, (std::vector<std::chrono::milliseconds>{std::chrono::seconds(60), std::chrono::seconds(10),
                                                            std::chrono::seconds(5), kBudgetGrace,
                                                            std::chrono::milliseconds(500)}));
+}
+
+
+// The timeline of a switch: one kernel-log line just before kexec -e with
+// every step, and the record beside boot-state (switch_timeline.h) that the
+// target's first boot completes.
+TEST(SwitchTimeline, LoggedBeforeExecAndRecordedWithTheAttempt) {
+  Machine m;
+  m.s.kernel_log = "<30>[    4.200000] systemd[1]: systemd 252.39-1~deb12u1 running in system mode (+PAM)\n";
+  m.s.clock_now = std::chrono::milliseconds{4990};  // the first reading is the start: 5.000 s
+  testing::LogCapture log;
+  ASSERT_TRUE(m.boot());
+  std::string line;
+  for (const auto& l : log.lines)
+    if (l.starts_with("switch timeline: ")) line = l;
+  // Every reading of the fake clock is 10 ms later.
+  EXPECT_EQ(line,
+            "switch timeline: started at 5.000 s: lock +10 ms, read-view +20, preflight +30, load +40, record +60, "
+            "sync +70, exec +80 (5.080 s); systemd started at 4.200 s")
+      << log.text();
+  SwitchTimes t = SwitchTimes::parse(m.s.content(paths::kSwitchTimes));
+  EXPECT_EQ(t.target, "6.1.0-56-amd64");
+  EXPECT_EQ(t.provider_systemd_ms, 4200);
+  EXPECT_EQ(t.provider_start_ms, 5000);
+  EXPECT_EQ(t.provider_handover_ms, 5050);
+  EXPECT_EQ(format_timeline_steps(t.steps), "lock +10 ms, read-view +20, preflight +30, load +40");
+  EXPECT_FALSE(t.target_ok_ms);
+  // The boot-state record is untouched by it: an older sckl reads it as before.
+  EXPECT_EQ(m.s.content(paths::kBootState).find("ms"), std::string::npos);
+
+  // The target's first boot: sckl-boot-ok adds its time, once.
+  std::string target_line = m.kexec_load_argv().back().substr(std::string("--command-line=").size());
+  m.reboot(target_line + "\n", "6.1.0-56-amd64");
+  m.s.clock_now = std::chrono::milliseconds{19990};
+  ASSERT_TRUE(confirm_good(m.s, true).ok());
+  t = SwitchTimes::parse(m.s.content(paths::kSwitchTimes));
+  EXPECT_EQ(t.target_ok_ms, 20000);
+  EXPECT_EQ(t.provider_handover_ms, 5050);
+  ASSERT_TRUE(confirm_good(m.s, true).ok());
+  EXPECT_EQ(SwitchTimes::parse(m.s.content(paths::kSwitchTimes)).target_ok_ms, 20000);
+  // An admin's `sckl good` does not touch it.
+  ASSERT_TRUE(confirm_good(m.s, false).ok());
+  EXPECT_EQ(SwitchTimes::parse(m.s.content(paths::kSwitchTimes)).target_ok_ms, 20000);
+}
+
+// Without systemd's line in the kernel log (or no log at all) the switch
+// goes on; the record says so by leaving the figure out.
+TEST(SwitchTimeline, NoKernelLogNoSystemdFigureButTheSwitchGoesOn) {
+  Machine m;
+  testing::LogCapture log;
+  ASSERT_TRUE(m.boot());
+  EXPECT_TRUE(log.contains("; systemd's start not in the kernel log")) << log.text();
+  SwitchTimes t = SwitchTimes::parse(m.s.content(paths::kSwitchTimes));
+  EXPECT_FALSE(t.provider_systemd_ms);
+  EXPECT_TRUE(t.provider_handover_ms);
+}
+
+// The timeline is a figure: its write failing must not stop or undo the
+// switch (the count is what matters).
+TEST(SwitchTimeline, AFailedTimelineWriteDoesNotStopTheSwitch) {
+  Machine m;
+  m.s.put_dir(paths::kSwitchTimes);  // write_file refuses to replace a directory
+  testing::LogCapture log;
+  EXPECT_TRUE(m.boot());
+  EXPECT_TRUE(log.contains("the switch's timeline was not recorded")) << log.text();
+  EXPECT_EQ(m.state(), (BootState{"6.1.0-56-amd64", 1, BootResult::Indeterminate}));
+}
+
+// The preflight reads the image's head, not the whole image (kexec reads it).
+TEST(SwitchTimeline, PreflightTakesTheImageSizeFromStatAndReadsItsHead) {
+  Machine m;
+  std::string big = testing::fake_bzimage() + std::string(1 << 20, 'x');
+  m.s.put_file("/boot/vmlinuz-6.1.0-56-amd64", big);
+  auto view = read_switch_view(m.s);
+  ASSERT_TRUE(view.ok());
+  auto facts = gather_preflight_facts(m.s, view.value().target, 100);
+  ASSERT_TRUE(facts.ok());
+  EXPECT_EQ(facts.value().image_size, big.size());
+  EXPECT_EQ(facts.value().image_head.size(), kImageHeadBytes);
+  EXPECT_EQ(facts.value().image_head, big.substr(0, kImageHeadBytes));
 }
 
 }  // namespace
