@@ -1,10 +1,14 @@
 #include "base/process.h"
 
+#include "base/paths.h"
 #include "base/text.h"
 
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <cstdlib>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/process.hpp>
@@ -24,6 +28,23 @@ std::string describe_command(const std::vector<std::string>& argv) {
     s += a;
   }
   return s;
+}
+
+std::string find_program(const std::string& name, const std::string& path) {
+  if (name.empty()) return "";
+  if (name.find('/') != std::string::npos) return name;
+  size_t start = 0;
+  for (;;) {
+    const size_t end = path.find(':', start);
+    std::string dir = path.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    if (dir.empty()) dir = ".";
+    const std::string candidate = dir + "/" + name;
+    struct stat st {};
+    if (::stat(candidate.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::access(candidate.c_str(), X_OK) == 0)
+      return candidate;
+    if (end == std::string::npos) return "";
+    start = end + 1;
+  }
 }
 
 namespace {
@@ -61,8 +82,8 @@ Error command_failed(const Command& command, const ProcessResult& result) {
 Result<ProcessResult> run_process(const Command& command) {
   if (command.argv.empty()) return Error{"internal error: empty command", EINVAL, {}};
   const std::string shown = describe_command(command.argv);
-  boost::filesystem::path exe = command.argv[0];
-  if (command.argv[0].find('/') == std::string::npos) exe = bp::search_path(command.argv[0]);
+  const char* path_env = std::getenv("PATH");
+  const std::string exe = find_program(command.argv[0], path_env ? path_env : paths::kDefaultPath);
   if (exe.empty())
     return Error{"cannot run '" + shown + "': " + command.argv[0] + " is not installed (not found in PATH)", ENOENT,
                  "install the package that provides " + command.argv[0]};

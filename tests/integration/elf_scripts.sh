@@ -5,6 +5,7 @@
 # DEBIAN/ holds nothing but those four, control, md5sums, conffiles, and
 # debconf's templates (with the translations) and config, which must stay a
 # shell script (apt's preconfigure step cuts a compiled one at its first NUL).
+# The programs that load the private library find it through their RUNPATH.
 # Needs SCKL_DEB (path of the .deb); root is not needed.
 set -euo pipefail
 SCKL_TEST_NAME=elf_scripts
@@ -41,6 +42,17 @@ for s in preinst postrm; do
   log "DEBIAN/$s DT_NEEDED: ${needed:-none}"
   check "DEBIAN/$s needs only libc${bad:+ (also: $bad)}" test -z "$bad"
 done
+# The private library and the programs that load it: each finds it through a
+# RUNPATH that names the directory the .deb puts it in.
+data=$dir/data
+dpkg-deb -x "$SCKL_DEB" "$data"
+lib=$(cd "$data" && find usr/lib -name 'libsckl-*.so' -type f)
+check "the .deb ships one private library (found: ${lib:-none})" test "$(wc -w <<<"$lib")" -eq 1
+while read -r f; do
+  readelf -d -W "$data/$f" 2>/dev/null | grep -q "(NEEDED).*\[${lib##*/}\]" || continue
+  runpath=$(readelf -d -W "$data/$f" | sed -n 's/.*(RUNPATH).*\[\(.*\)\]/\1/p')
+  check "$f finds ${lib##*/} through its RUNPATH (${runpath:-none})" test "$runpath" = "/${lib%/*}"
+done < <(cd "$data" && find usr -type f -perm -u+x -printf '%P\n' | sed 's|^|usr/|')
 depends=$(dpkg-deb -f "$SCKL_DEB" Depends)
 check "Depends carries the scripts' libc need ($depends)" grep -q 'libc6 (>= ' <<<"$depends"
 stale=$(dpkg-deb -c "$SCKL_DEB" | grep -c 'sckl/maintscripts' || true)

@@ -1,6 +1,11 @@
-// preinst and postrm may run while sckl's dependencies are absent (Debian
-// Policy 6.5/6.6): they must need nothing but libc. Checked on the built
-// binaries with readelf.
+// Which binary may load which library (hooks/CMakeLists.txt says why):
+// preinst and postrm may run while sckl's dependencies, its own private
+// library included, are absent (Debian Policy 6.5/6.6): they must need
+// nothing but libc. The generator runs in the boot's critical path: it
+// carries the code it reaches and loads neither the private library nor
+// libraries it does not use. Everything else is a thin main() over the one
+// copy of the library, libsckl-VERSION.so. Checked on the built binaries with
+// readelf.
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -8,6 +13,8 @@
 #include <string>
 
 namespace {
+
+const std::string kPrivateLib = std::string("libsckl-") + SCKL_VERSION + ".so";
 
 std::set<std::string> needed(const std::string& binary) {
   std::set<std::string> out;
@@ -26,14 +33,36 @@ std::set<std::string> needed(const std::string& binary) {
   return out;
 }
 
+std::string hook(const char* name) { return std::string(SCKL_BINARY_DIR) + "/hooks/" + name; }
+
 TEST(ElfNeeded, PreinstAndPostrmNeedOnlyLibc) {
   const std::set<std::string> allowed = {"libc.so.6", "ld-linux-x86-64.so.2"};
   for (const char* name : {"preinst", "postrm"}) {
-    auto libs = needed(std::string(SCKL_BINARY_DIR) + "/hooks/" + name);
+    auto libs = needed(hook(name));
     ASSERT_FALSE(libs.empty()) << name << ": readelf found no DT_NEEDED (missing binary?)";
     EXPECT_TRUE(libs.count("libc.so.6")) << name;
     for (const auto& l : libs) EXPECT_TRUE(allowed.count(l)) << name << " needs " << l;
   }
+}
+
+TEST(ElfNeeded, GeneratorLoadsNeitherThePrivateLibraryNorUnusedOnes) {
+  auto libs = needed(hook("sckl-switch-generator"));
+  ASSERT_FALSE(libs.empty()) << "readelf found no DT_NEEDED (missing binary?)";
+  EXPECT_FALSE(libs.count(kPrivateLib)) << "the generator links " << kPrivateLib;
+  // Device queries and debconf are no business of the early switch.
+  for (const char* l : {"libblkid.so.1", "libudev.so.1"}) EXPECT_FALSE(libs.count(l)) << "the generator needs " << l;
+}
+
+TEST(ElfNeeded, EveryOtherBinaryIsAThinMainOverThePrivateLibrary) {
+  for (const char* name : {"sckl", "postinst", "sckl-kernel-postinst", "sckl-kernel-postrm",
+                           "sckl-initramfs-post-update", "apt-refuse-grub", "apt-grub-notice", "sckl-fast-reboot"}) {
+    auto libs = needed(hook(name));
+    ASSERT_FALSE(libs.empty()) << name << ": readelf found no DT_NEEDED (missing binary?)";
+    EXPECT_TRUE(libs.count(kPrivateLib)) << name << " does not link " << kPrivateLib;
+  }
+  // ... and the library takes libstdc++ from the system (no static copy).
+  auto libs = needed(std::string(SCKL_BINARY_DIR) + "/src/" + kPrivateLib);
+  EXPECT_TRUE(libs.count("libstdc++.so.6")) << kPrivateLib << " does not need libstdc++.so.6";
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include <fstream>
 #include <thread>
 
+#include "base/process.h"
 #include "base/system.h"
 
 namespace sckl {
@@ -35,6 +36,24 @@ class TempRoot : public ::testing::Test {
     return std::string(std::istreambuf_iterator<char>(in), {});
   }
 };
+
+// PATH lookup as execvp does it: the first executable regular file wins;
+// directories, non-executables and missing entries are passed over.
+TEST_F(TempRoot, FindProgramWalksPathInOrder) {
+  fs::create_directories(root / "a" / "tool");  // a directory of that name
+  fs::create_directories(root / "b");
+  fs::create_directories(root / "c");
+  std::ofstream(root / "b" / "tool") << "#!/bin/sh\n";  // not executable
+  std::ofstream(root / "c" / "tool") << "#!/bin/sh\n";
+  fs::permissions(root / "c" / "tool", fs::perms::owner_all);
+  const std::string path = (root / "missing").string() + ":" + (root / "a").string() + ":" +
+                           (root / "b").string() + ":" + (root / "c").string();
+  EXPECT_EQ(find_program("tool", path), (root / "c" / "tool").string());
+  EXPECT_EQ(find_program("nothere", path), "");
+  EXPECT_EQ(find_program("", path), "");
+  EXPECT_EQ(find_program("/usr/bin/x", path), "/usr/bin/x");  // a path is taken as given
+  EXPECT_EQ(find_program("tool", (root / "b").string()), "");
+}
 
 TEST_F(TempRoot, PathsAreMappedBelowTheRootAndShownThatWay) {
   RealSystem sys(root.string());
