@@ -344,7 +344,7 @@ TEST(Debconf, PurgeAfterKexecToolsWasPurgedSkipsItsGoneQuestion) {
   FakeSystem s = provider_booted_server();
   testing::FakeDebconf dc;
   dc.db[kLoadKexecQuestion] = "true";
-  ASSERT_TRUE(configure_sckl(s, InstallTarget::RunningServer, &dc).ok());
+  ASSERT_TRUE(configure_sckl(s, InstallSite::RunningServer, &dc).ok());
   dc.db.erase(kLoadKexecQuestion);
   dc.absent_refuses_set = true;
   LogCapture log;
