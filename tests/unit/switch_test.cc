@@ -396,15 +396,16 @@ TEST(EarlySwitch, DamagedCountStaysOnTheProvider) {
 }
 
 // Found by tests/fuzz/switch_view: why switching was off used to be matched
-// as text, and a damaged boot-state's message quotes the damaged key. A key
-// "autostart" let 'sckl boot' switch over an untrustworthy count; a key
-// "sckl.disable" made arm promise a switch for the next boot.
+// as text, and a damaged boot-state's message quotes the damaged text. A
+// value "autostart" let 'sckl boot' switch over an untrustworthy count; a
+// value "sckl.disable" made arm promise a switch for the next boot. (Values:
+// an unknown key of plain letters is a newer version's and is ignored.)
 TEST(ManualSwitch, DamagedCountRefusesWhateverItsMessageQuotes) {
   Machine m;
-  m.s.put_file(paths::kBootState, "autostart=yes\n");
+  m.s.put_file(paths::kBootState, "result=autostart=yes\n");
   EXPECT_FALSE(manual_switch(m.s).ok());
   EXPECT_TRUE(m.kexec_load_argv().empty());
-  m.s.put_file(paths::kBootState, "sckl.disable=1\n");
+  m.s.put_file(paths::kBootState, "result=sckl.disable=1\n");
   auto armed = plan_arm(m.s);
   ASSERT_TRUE(armed.ok()) << armed.error().describe();
   EXPECT_FALSE(armed.value().will_switch) << armed.value().summary;
