@@ -31,17 +31,19 @@ tar=$(ensure_tarball)
 SCKL_WORK=$(mktemp -d /var/tmp/sckl-ansible.XXXXXX)
 SCKL_ROOT=$SCKL_WORK/hosts
 httpd_pid=""
-trap 'rc=$?; [[ -z $httpd_pid ]] || kill "$httpd_pid" 2>/dev/null; (exit $rc); chroot_teardown' EXIT
+# set +e: under errexit "(exit 1)" would end the trap before the teardown.
+trap 'rc=$?; set +e; [[ -z $httpd_pid ]] || kill "$httpd_pid" 2>/dev/null; (exit $rc); chroot_teardown' EXIT
 trap 'exit 130' INT TERM
 mkdir -p "$SCKL_ROOT/host-a"
 tar -C "$SCKL_ROOT/host-a" --numeric-owner --xattrs --xattrs-include='*' -xpf "$tar"
-# Ansible's modules run on the hosts in python3, which a real server has and
-# the minimal base image has not: installed once, then the tree copied.
+# Ansible's modules run on the hosts in python3 (its apt module needs
+# python3-apt), which a managed server has and the minimal base image has
+# not: installed once, then the tree copied.
 cp /etc/resolv.conf "$SCKL_ROOT/host-a/etc/resolv.conf"
 chroot_mount_private "$SCKL_ROOT/host-a" sckl-ansible-a
 t=$(date +%s.%N)
 chroot_run "$SCKL_ROOT/host-a" apt-get update -q >&2 || die "apt-get update in the chroot failed"
-chroot_run "$SCKL_ROOT/host-a" apt-get install -y -q --no-install-recommends python3 >&2 || die "installing python3 failed"
+chroot_run "$SCKL_ROOT/host-a" apt-get install -y -q --no-install-recommends python3 python3-apt >&2 || die "installing python3 failed"
 log "figure: python3 for ansible in the chroot: $(elapsed "$t") s"
 # From here on the hosts know only the fleet's repository (sckl's
 # dependencies are in the base image): every "apt-get update" of the role
