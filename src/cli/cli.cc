@@ -132,8 +132,11 @@ int cmd_status(const Options& o) {
   const HandOverFigures hand_over = hand_over_figures(times);
   if (o.json) {
     auto ms = [](const std::optional<long long>& value) { return value ? JsonOut(*value) : JsonOut(nullptr); };
-    // The schema (keys and types) is written down and held in cli_test.cc (JsonSchema).
-    JsonOut out = {{"version", SCKL_VERSION},
+    // The schema (keys and types) is written down in sckl(8) (JSON OUTPUT) and held in cli_test.cc
+    // (JsonSchema). schema_version counts incompatible changes (a key removed or retyped), so that a
+    // fleet's report can tell them apart; a new key leaves it as it is.
+    JsonOut out = {{"schema_version", 1},
+                   {"version", SCKL_VERSION},
                    {"running_kernel", v.running_version},
                    {"phase", on_target ? "target" : "provider"},
                    {"target", v.facts.target},

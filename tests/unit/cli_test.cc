@@ -437,6 +437,7 @@ namespace {
 using Json = nlohmann::json;
 const std::vector<std::pair<std::string, Json::value_t>> kStatusSchema = {
     {"version", Json::value_t::string},
+    {"schema_version", Json::value_t::number_integer},
     {"running_kernel", Json::value_t::string},
     {"phase", Json::value_t::string},
     {"target", Json::value_t::string},
@@ -512,6 +513,8 @@ TEST(JsonSchema, StatusAndListKeepTheirSchema) {
   ASSERT_EQ(status.code, 0);
   Json s = parse_output(status.out);
   expect_schema(s, kStatusSchema, "status");
+  // The version sckl(8) documents; a change here must come with the man page's.
+  EXPECT_EQ(s["schema_version"], 1);
   ASSERT_EQ(s["changes"].size(), 2u) << status.out;
   EXPECT_EQ(s["changes"][0]["path"], "/etc/sckl/made");
   EXPECT_EQ(s["changes"][1]["path"], "/etc/fstab\xef\xbf\xbd");
