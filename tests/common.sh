@@ -31,12 +31,14 @@ install_host_deps() {
   # the interactive debconf test on a pseudo-terminal (tests/integration/pty-drive).
   # autopkgtest, piuparts (apt-utils: apt-ftparchive for its upgrade
   # repository), faketime and diffoscope: tests/autopkgtest, tests/piuparts,
-  # tests/reproducible.
+  # tests/reproducible. ansible, reprepro and gnupg (the fleet's signed
+  # repository): tests/integration/ansible.sh.
   apt-get install -y --no-install-recommends \
     build-essential dpkg-dev debhelper fakeroot cmake pkg-config \
     mmdebstrap debian-archive-keyring ca-certificates \
     lintian binutils clang python3 \
-    autopkgtest piuparts apt-utils faketime diffoscope-minimal
+    autopkgtest piuparts apt-utils faketime diffoscope-minimal \
+    ansible reprepro gnupg
   (cd "$SCKL_REPO" && apt-get build-dep -y ./)
 }
 

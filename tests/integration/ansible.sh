@@ -10,9 +10,9 @@
 #   - the second run changes nothing (PLAY RECAP changed=0 on every host);
 #   - a changed answer is applied by dpkg-reconfigure; a bad one (tries=abc)
 #     fails the play and leaves sckl.conf as it was.
-# Needs root, SCKL_DEB and the machine's apt sources (it installs ansible,
-# reprepro and gnupg when missing)
-# (apt runs in the chroots: python3 for ansible, the mirror's lists).
+# Needs root, SCKL_DEB, ansible, reprepro and gnupg (tests/run-all installs
+# them) and the machine's apt sources (apt runs in the chroots: python3 for
+# ansible, the mirror's lists).
 set -euo pipefail
 SCKL_TEST_NAME=ansible
 here=$(dirname "$(readlink -f "$0")")
@@ -20,17 +20,11 @@ repo_root=$(readlink -f "$here/../..")
 . "$here/lib.sh"
 need_root
 need_deb
-# Not in tests/run-all (about 7 min): it installs its own tools, from the
-# machine's apt sources, when they are missing.
-missing=()
+# Its tools come from tests/common.sh:install_host_deps (tests/run-all).
 for pkg_tool in ansible:ansible-playbook reprepro:reprepro gnupg:gpg python3:python3; do
-  command -v "${pkg_tool#*:}" >/dev/null || missing+=("${pkg_tool%%:*}")
+  command -v "${pkg_tool#*:}" >/dev/null ||
+    die "${pkg_tool#*:} is not installed: apt-get install ${pkg_tool%%:*} (tests/run-all installs it)"
 done
-if ((${#missing[@]})); then
-  log "installing ${missing[*]} on this machine (test tools only)"
-  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}" >&2 ||
-    die "cannot install ${missing[*]} (apt-get install failed)"
-fi
 test_start=$(date +%s.%N)
 host_guard_begin
 
