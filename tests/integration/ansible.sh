@@ -45,8 +45,12 @@ tar -C "$SCKL_ROOT/host-a" --numeric-owner --xattrs --xattrs-include='*' -xpf "$
 cp /etc/resolv.conf "$SCKL_ROOT/host-a/etc/resolv.conf"
 chroot_mount_private "$SCKL_ROOT/host-a" sckl-ansible-a
 t=$(date +%s.%N)
-chroot_run "$SCKL_ROOT/host-a" apt-get update -q >&2 || die "apt-get update in the chroot failed"
-chroot_run "$SCKL_ROOT/host-a" apt-get install -y -q --no-install-recommends python3 python3-apt >&2 || die "installing python3 failed"
+# apt's output in a log of its own (about 200 lines in CI's output otherwise),
+# shown when it fails.
+chroot_run "$SCKL_ROOT/host-a" apt-get update -q >"$SCKL_WORK/python3.log" 2>&1 ||
+  { cat "$SCKL_WORK/python3.log" >&2; die "apt-get update in the chroot failed"; }
+chroot_run "$SCKL_ROOT/host-a" apt-get install -y -q --no-install-recommends python3 python3-apt >>"$SCKL_WORK/python3.log" 2>&1 ||
+  { cat "$SCKL_WORK/python3.log" >&2; die "installing python3 failed"; }
 log "figure: python3 for ansible in the chroot: $(elapsed "$t") s"
 # From here on the hosts know only the fleet's repository (sckl's
 # dependencies are in the base image): every "apt-get update" of the role
