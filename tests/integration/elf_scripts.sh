@@ -58,7 +58,4 @@ check "Depends carries the scripts' libc need ($depends)" grep -q 'libc6 (>= ' <
 stale=$(dpkg-deb -c "$SCKL_DEB" | grep -c 'sckl/maintscripts' || true)
 check "no maintscripts dir left in the data part" test "$stale" -eq 0
 
-if (( ${#FAILED_CHECKS[@]} )); then
-  die "${#FAILED_CHECKS[@]} check(s) failed: $(IFS=';'; echo "${FAILED_CHECKS[*]}")"
-fi
-log "PASS"
+finish_checks

@@ -102,7 +102,4 @@ snapshot "$snap.purged"
 compare_snapshots "$snap.before" "$snap.purged" "install + purge leaves the tree as before"
 host_guard_end
 
-if (( ${#FAILED_CHECKS[@]} )); then
-  die "${#FAILED_CHECKS[@]} check(s) failed: $(IFS=';'; echo "${FAILED_CHECKS[*]}")"
-fi
-log "PASS"
+finish_checks

@@ -231,6 +231,14 @@ check() {
     FAILED_CHECKS+=("$what")
   fi
 }
+# The end of a test that used check: dies naming every failed check, or
+# logs PASS.
+finish_checks() {
+  if (( ${#FAILED_CHECKS[@]} )); then
+    die "${#FAILED_CHECKS[@]} check(s) failed: $(IFS=';'; echo "${FAILED_CHECKS[*]}")"
+  fi
+  log "PASS"
+}
 
 # --- the host stays as it was ------------------------------------------------
 

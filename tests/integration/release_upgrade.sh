@@ -143,7 +143,4 @@ compare_snapshots "$snap.before" "$snap.purged2" "install + downgrade + purge le
 
 host_guard_end
 log "figure: release_upgrade ($old_version <-> $new_version) total: $(elapsed "$started") s"
-if (( ${#FAILED_CHECKS[@]} )); then
-  die "${#FAILED_CHECKS[@]} check(s) failed: $(IFS=';'; echo "${FAILED_CHECKS[*]}")"
-fi
-log "PASS"
+finish_checks
