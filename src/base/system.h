@@ -156,6 +156,16 @@ class System {
   virtual Result<int> arm_watchdog(const std::string& device, int seconds);
   // Both default to an ENOSYS error: a System that cannot reach devices.
 
+  // The running system's mounts and scheduling (system_kernel.cc); both
+  // default to an ENOSYS error, and RealSystem below another root too:
+  // there is no mount of its own to change and no boot to hurry.
+  // Remounts the mount at `path` read-only or read-write in place
+  // (mount(2) MS_REMOUNT: no `mount` child to start; the mount's nosuid,
+  // nodev, noexec and atime flags are kept, its file system options too).
+  virtual Status remount(const std::string& path, bool read_only);
+  // This process's CPU priority (setpriority(2); children inherit it).
+  virtual Status set_cpu_nice(int nice);
+
   // The first `bytes` bytes of a file (all of it when shorter): a header
   // check without reading a whole kernel image. Default: read_file, cut.
   virtual Result<std::string> read_head(const std::string& path, size_t bytes);
@@ -233,6 +243,8 @@ class RealSystem : public System {
   std::optional<std::string> env(const std::string& name) override;
   Status write_kernel_attr(const std::string& path, const std::string& value) override;
   Result<int> arm_watchdog(const std::string& device, int seconds) override;
+  Status remount(const std::string& path, bool read_only) override;
+  Status set_cpu_nice(int nice) override;
   Result<std::string> read_head(const std::string& path, size_t bytes) override;
   Result<std::string> read_kernel_log() override;
   const std::string& root() const override { return root_; }

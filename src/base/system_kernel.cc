@@ -1,7 +1,11 @@
-// System's reads for timelines and header checks: a file's head, the
-// kernel's clock and its log buffer.
+// System's reads for timelines and header checks (a file's head, the
+// kernel's clock and its log buffer) and its calls on the running kernel's
+// mounts and scheduler.
 #include <fcntl.h>
 #include <sys/klog.h>
+#include <sys/mount.h>
+#include <sys/resource.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -58,6 +62,45 @@ Result<std::string> RealSystem::read_kernel_log() {
   if (n < 0) return system_error("cannot read the kernel log", errno);
   buf.resize(static_cast<size_t>(n));
   return buf;
+}
+
+Status System::remount(const std::string& path, bool read_only) {
+  return Error{std::string("cannot remount ") + display(path) + (read_only ? " read-only" : " read-write") +
+                   ": no mounts to change here",
+               ENOSYS, {}};
+}
+
+Status System::set_cpu_nice(int) { return Error{"cannot change the CPU priority: not the running system", ENOSYS, {}}; }
+
+Status RealSystem::remount(const std::string& path, bool read_only) {
+  // The running system's mounts only: below another root (DPKG_ROOT, a
+  // chroot directory) nothing is sckl's to remount.
+  if (root_ != "/") return System::remount(path, read_only);
+  const std::string what = std::string("cannot remount ") + path + (read_only ? " read-only" : " read-write");
+  // MS_REMOUNT sets the mount's per-mount flags to exactly those passed
+  // (only the atime ones are kept when none is given): pass on the ones in
+  // force, as mount(8) does, so that remounting changes read-only alone.
+  // The file system's own options are kept with no data string.
+  struct statvfs vfs{};
+  if (::statvfs(path.c_str(), &vfs) != 0) return system_error(what + " (its mount flags cannot be read)", errno);
+  unsigned long flags = MS_REMOUNT;
+  if (read_only) flags |= MS_RDONLY;
+  const std::pair<unsigned long, unsigned long> kept[] = {
+      {ST_NOSUID, MS_NOSUID},           {ST_NODEV, MS_NODEV},       {ST_NOEXEC, MS_NOEXEC},
+      {ST_SYNCHRONOUS, MS_SYNCHRONOUS}, {ST_NOATIME, MS_NOATIME},   {ST_NODIRATIME, MS_NODIRATIME},
+      {ST_RELATIME, MS_RELATIME},
+  };
+  for (const auto& [st, ms] : kept)
+    if (vfs.f_flag & st) flags |= ms;
+  if (::mount(nullptr, path.c_str(), nullptr, flags, nullptr) != 0) return system_error(what, errno);
+  return {};
+}
+
+Status RealSystem::set_cpu_nice(int nice) {
+  if (root_ != "/") return System::set_cpu_nice(nice);
+  if (::setpriority(PRIO_PROCESS, 0, nice) != 0)
+    return system_error("cannot set this process's CPU priority to nice " + std::to_string(nice), errno);
+  return {};
 }
 
 }  // namespace sckl

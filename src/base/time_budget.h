@@ -66,6 +66,8 @@ class BudgetedSystem : public System {
   Result<int> arm_watchdog(const std::string& device, int seconds) override {
     return inner_.arm_watchdog(device, seconds);
   }
+  Status remount(const std::string& path, bool read_only) override { return inner_.remount(path, read_only); }
+  Status set_cpu_nice(int nice) override { return inner_.set_cpu_nice(nice); }
   Result<std::string> read_head(const std::string& path, size_t bytes) override {
     return inner_.read_head(path, bytes);
   }

@@ -25,15 +25,6 @@ int configured_tries(const ConfigFile& config) {
   return kDefaultTries;
 }
 
-// Runs `mount -o remount,MODE /`.
-Status remount_root(System& sys, const char* mode) {
-  Command cmd({"mount", "-o", std::string("remount,") + mode, "/"}, std::chrono::seconds(30));
-  auto r = sys.run(cmd);
-  if (!r.ok()) return r.error();
-  if (r.value().exit_code != 0) return command_failed(cmd, r.value());
-  return {};
-}
-
 Result<bool> root_read_only(System& sys) {
   auto mi = sys.read_file(paths::kMountInfo);
   if (!mi.ok()) return mi.error();
@@ -56,7 +47,7 @@ Status say_loudly(System& sys, const std::string& reason) {
 // / back to read-write after a switch that did not happen, when it was so.
 void restore_rw(System& sys, bool was_rw) {
   if (!was_rw) return;
-  if (auto back = remount_root(sys, "rw"); !back.ok()) log_warning(back.error().describe());
+  if (auto back = sys.remount("/", false); !back.ok()) log_warning(back.error().describe());
 }
 
 }  // namespace
@@ -94,7 +85,7 @@ Status store_boot_state(System& sys, const BootState& state, const std::string& 
   // Outside a booted system (tests, --root) there may be no mountinfo: then
   // just write.
   const bool remount = ro.ok() && ro.value() && sys.root() == "/";
-  if (remount) SCKL_TRY(remount_root(sys, "rw"));
+  if (remount) SCKL_TRY(sys.remount("/", false));
   Status st = make_parents(sys, paths::kBootState);
   if (st.ok()) st = sys.write_file(paths::kBootState, state.serialize(), 0644);
   if (st.ok() && write_cmdline) st = sys.write_file(paths::kProviderCmdline, provider_cmdline + "\n", 0644);
@@ -106,7 +97,7 @@ Status store_boot_state(System& sys, const BootState& state, const std::string& 
       log_warning("the switch's timeline was not recorded: " + t.error().describe());
   }
   if (remount) {
-    Status back = remount_root(sys, "ro");
+    Status back = sys.remount("/", true);
     if (st.ok() && !back.ok()) return back;
   }
   return st;
@@ -340,6 +331,12 @@ Status early_switch(System& sys, std::optional<std::chrono::milliseconds> starte
     log_warning("not switching: journald is already running, so this is not the start of a boot");
     return {};
   }
+  // The start of a boot: systemd runs all its generators at once, and until
+  // they end nothing else of the boot runs. Ahead of the others, the switch
+  // (and its kexec children, which inherit the priority) hands over sooner;
+  // if it does not switch, it ends within milliseconds and the others go on.
+  // Only a figure: if the kernel refuses, the switch runs as it is.
+  if (Status nice = sys.set_cpu_nice(kSwitchNice); !nice.ok()) log_info(nice.error().describe());
   // The state lock comes after the once-per-boot guard, so that a
   // daemon-reload run by a maintainer script that holds it returns above
   // without waiting. Nobody should hold it this early in a boot; if someone
@@ -405,20 +402,15 @@ Status early_switch(System& sys, std::optional<std::chrono::milliseconds> starte
   auto ro = root_read_only(sys);
   const bool was_rw = ro.ok() && !ro.value();
   if (was_rw) {
-    if (Status st = remount_root(sys, "ro"); !st.ok())
+    if (Status st = sys.remount("/", true); !st.ok())
       return abandon_switch(sys, view, "cannot make / read-only before the switch: " + st.error().describe());
     timeline.mark("remount-ro", sys.kernel_clock());
   }
-  // remount ro has flushed /; this is for the other file systems: one whose
-  // writes fail must not lose them to the switch.
-  Command sync({"sync"}, std::chrono::seconds(60));
-  auto synced = sys.run(sync);
-  if (!synced.ok() || synced.value().exit_code != 0) {
-    restore_rw(sys, was_rw);
-    return abandon_switch(sys, view, "sync before the switch failed: " +
-                                         (synced.ok() ? command_failed(sync, synced.value()) : synced.error()).describe());
-  }
-  timeline.mark("sync", sys.kernel_clock());
+  // No `sync` child: the remount has flushed /, and `kexec -e` itself calls
+  // sync(2) for every other file system before it executes the kernel
+  // (kexec-tools: -e means sync, ifdown, exec). A sync that hangs there ends
+  // like a kexec -e that hangs: killed at its timeout and the attempt taken
+  // back, or, with the watchdog armed, a reset that counts the attempt.
   // Last before the hand-over: nothing that can fail comes between.
   const bool armed = arm_switch_watchdog(sys, watchdog);
   timeline.mark("exec", sys.kernel_clock());

@@ -19,6 +19,10 @@
 
 namespace sckl {
 
+// The CPU priority of the boot-time switch (nice, -20 the highest): ahead of
+// systemd's other generators, which share the CPU with it (early_switch).
+inline constexpr int kSwitchNice = -20;
+
 // What the switch (and `sckl status`) sees on this machine now.
 struct SwitchView {
   std::string cmdline;          // /proc/cmdline

@@ -26,7 +26,7 @@ struct SwitchTimes {
   // Kernel-clock milliseconds on the provider: systemd's start (from the
   // kernel log; unknown when the log had no such line), the generator's
   // start, and the hand-over as recorded: the moment of this record, the
-  // last one before the final remount, sync and kexec -e (the kernel-log
+  // last one before the final remount and kexec -e (the kernel-log
   // line has those too).
   std::optional<long long> provider_systemd_ms;
   std::optional<long long> provider_start_ms;

@@ -72,10 +72,9 @@ int cmd_setup(const Options& o) {
   if (o.first_boot) {
     // On an image's first boot / may still be read-only (no fstab entry
     // yet): make it writable for the edit; the new entry keeps it so.
-    Command remount({"mount", "-o", "remount,rw", "/"}, std::chrono::seconds(30));
-    auto r = sys.run(remount);
-    if (!r.ok()) return report(r.error());
-    if (r.value().exit_code != 0) return report(command_failed(remount, r.value()));
+    // Below another root (--root) there is no mount of the system's own.
+    if (sys.root() == "/")
+      if (Status rw = sys.remount("/", false); !rw.ok()) return report(rw);
     return report(setup_first_boot(sys));
   }
   if (o.initrds) return report(finish_first_boot(sys));

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdint>
+#include <sstream>
 
 namespace sckl::testing {
 
@@ -233,6 +234,37 @@ std::optional<std::string> FakeSystem::env(const std::string& name) {
   auto it = environment.find(name);
   if (it == environment.end()) return std::nullopt;
   return it->second;
+}
+
+Status FakeSystem::remount(const std::string& path, bool read_only) {
+  if (auto e = tick("remount " + path)) return *e;
+  if (remount_fails) SCKL_TRY(remount_fails(path, read_only));
+  remounts.push_back(std::string(read_only ? "ro " : "rw ") + path);
+  auto it = nodes.find("/proc/self/mountinfo");
+  if (it == nodes.end()) return {};
+  // Fields: ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTIONS ...: the options of
+  // the line whose mount point is `path` start with rw or ro.
+  std::string out, line;
+  std::istringstream in(it->second.data);
+  while (std::getline(in, line)) {
+    std::istringstream f(line);
+    std::string id, parent, dev, root, point, opts;
+    f >> id >> parent >> dev >> root >> point >> opts;
+    if (point == path && (opts.starts_with("rw") || opts.starts_with("ro"))) {
+      const auto at = line.find(" " + opts);
+      line.replace(at + 1, 2, read_only ? "ro" : "rw");
+    }
+    out += line + "\n";
+  }
+  it->second.data = out;
+  return {};
+}
+
+Status FakeSystem::set_cpu_nice(int nice) {
+  if (auto e = tick("nice " + std::to_string(nice))) return *e;
+  if (nice_errno) return system_error("cannot set the CPU priority", *nice_errno);
+  cpu_nice = nice;
+  return {};
 }
 
 }  // namespace sckl::testing

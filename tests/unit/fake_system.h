@@ -84,6 +84,19 @@ class FakeSystem : public System {
   std::vector<std::pair<std::string, int>> watchdogs_armed;
   std::optional<int> watchdog_granted;
 
+  // Remounts: recorded as "ro PATH" / "rw PATH" in `remounts`; remount_fails
+  // (when set) answers first, an error fails the call. A remount that works
+  // turns the matching line of /proc/self/mountinfo (when there is one)
+  // read-only or read-write, as the kernel's view would change.
+  Status remount(const std::string& path, bool read_only) override;
+  std::vector<std::string> remounts;
+  std::function<Status(const std::string& path, bool read_only)> remount_fails;
+  // set_cpu_nice: the last value set (unset: never called or refused);
+  // nice_errno set: refused with that errno.
+  Status set_cpu_nice(int nice) override;
+  std::optional<int> cpu_nice;
+  std::optional<int> nice_errno;
+
   // The kernel's clock: each reading advances it by clock_step (never a
   // counted call, never failed), so that timelines are deterministic.
   std::chrono::milliseconds kernel_clock() override { return clock_now += clock_step; }

@@ -1,7 +1,11 @@
 // RealSystem against a temporary directory standing for the target root.
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
+#include <sys/mount.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -394,6 +398,79 @@ TEST(RealSystemRun, DeathBySignalIsAnError) {
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.error().message.find("signal 9"), std::string::npos);
   EXPECT_NE(r.error().message.find("dying"), std::string::npos);
+}
+
+// Below another root there is no mount or boot of the system's own: both
+// are refused, and the message names what was asked.
+TEST_F(TempRoot, RemountAndPriorityAreRefusedBelowAnotherRoot) {
+  RealSystem sys(root.string());
+  Status r = sys.remount("/", true);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().errnum, ENOSYS);
+  EXPECT_NE(r.error().message.find("read-only"), std::string::npos) << r.error().describe();
+  Status n = sys.set_cpu_nice(-20);
+  ASSERT_FALSE(n.ok());
+  EXPECT_EQ(n.error().errnum, ENOSYS);
+}
+
+// What the child of RealSystemMount reports through its exit code.
+enum MountCheck { kMountOk = 0, kNoNamespace = 10, kNotReadOnly, kNotWritable, kFlagLost, kRemountFailed, kSetupFailed };
+
+// The remount on a real mount: a tmpfs with nosuid, nodev and noexec in a
+// private mount namespace of a child process (nothing of this machine's
+// mounts is touched), remounted read-only and back, keeps those flags.
+TEST(RealSystemMount, RemountTogglesReadOnlyAndKeepsTheMountsFlags) {
+  char tmpl[] = "/tmp/sckl-mount-XXXXXX";
+  ASSERT_NE(::mkdtemp(tmpl), nullptr);
+  const std::string dir = tmpl;
+  pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    if (::unshare(CLONE_NEWNS) != 0) ::_exit(kNoNamespace);
+    if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) ::_exit(kSetupFailed);
+    if (::mount("sckl-test", dir.c_str(), "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=64k") != 0)
+      ::_exit(kSetupFailed);
+    RealSystem sys;
+    auto flags = [&] {
+      struct statvfs v{};
+      return ::statvfs(dir.c_str(), &v) == 0 ? v.f_flag : ~0UL;
+    };
+    const unsigned long kept = ST_NOSUID | ST_NODEV | ST_NOEXEC;
+    if (!sys.remount(dir, true).ok()) ::_exit(kRemountFailed);
+    if (!(flags() & ST_RDONLY)) ::_exit(kNotReadOnly);
+    if ((flags() & kept) != kept) ::_exit(kFlagLost);
+    if (!sys.remount(dir, false).ok()) ::_exit(kRemountFailed);
+    if (flags() & ST_RDONLY) ::_exit(kNotWritable);
+    if ((flags() & kept) != kept) ::_exit(kFlagLost);
+    ::_exit(kMountOk);
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  ::rmdir(dir.c_str());
+  ASSERT_TRUE(WIFEXITED(status));
+  const int code = WEXITSTATUS(status);
+  if (code == kNoNamespace || code == kSetupFailed) {
+    if (const char* r = std::getenv("SCKL_REQUIRE_SYS"); r && std::string(r) == "1")
+      GTEST_FAIL() << "no private mount namespace with a tmpfs here (SCKL_REQUIRE_SYS=1): cannot test remount";
+    GTEST_SKIP() << "no private mount namespace here (not root): remount is tested by tests/run-all's host run";
+  }
+  EXPECT_EQ(code, kMountOk) << "see MountCheck for the code";
+}
+
+TEST(RealSystemPriority, NiceIsSetForThisProcessAndItsChildren) {
+  pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    RealSystem sys;
+    // Lowering the priority needs no privilege.
+    if (!sys.set_cpu_nice(7).ok()) ::_exit(1);
+    errno = 0;
+    ::_exit(::getpriority(PRIO_PROCESS, 0) == 7 && errno == 0 ? 0 : 2);
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
 }
 
 }  // namespace

@@ -35,7 +35,6 @@ struct Machine {
   std::string file_load_err = "kexec_file_load failed: Key was rejected by service";
   // A kexec -e that returns (fails) instead of executing the target.
   bool exec_returns = false;
-  std::vector<std::string> mounts;
   std::string state_at_exec;  // boot-state's content when kexec -e ran
 
   Machine() {
@@ -50,14 +49,6 @@ struct Machine {
     s.put_dir("/var/lib");
     s.put_dir("/etc/sckl");
     s.runner = [this](const Command& c) -> Result<ProcessResult> {
-      if (c.argv[0] == "mount") {
-        mounts.push_back(c.argv[2]);
-        // Keep mountinfo in step so root_read_only() sees the change.
-        bool rw = c.argv[2] == "remount,rw";
-        s.put_file("/proc/self/mountinfo",
-                   std::string("22 1 254:0 / / ") + (rw ? "rw" : "ro") + ",relatime - ext4 /dev/vda rw\n");
-        return ProcessResult{0, "", ""};
-      }
       if (c.argv[0] == "kexec" && c.argv[1] == "-l")
         return c.argv[2] == "-s" ? ProcessResult{file_load_exit, "", file_load_err}
                                  : ProcessResult{kexec_load_exit, "", kexec_load_err};
@@ -67,7 +58,6 @@ struct Machine {
         throw KexecExecuted{};
       }
       if (c.argv[0] == "kexec" && c.argv[1] == "-u") return ProcessResult{0, "", ""};
-      if (c.argv[0] == "sync") return ProcessResult{0, "", ""};
       return ProcessResult{127, "", "not found"};
     };
   }
@@ -95,7 +85,7 @@ struct Machine {
     s.put_file("/proc/cmdline", cmdline);
     s.put_file("/proc/sys/kernel/osrelease", running + "\n");
     s.commands_run.clear();
-    mounts.clear();
+    s.remounts.clear();
   }
   std::vector<std::string> kexec_load_argv() const {
     for (const auto& c : s.commands_run)
@@ -130,7 +120,7 @@ TEST(EarlySwitch, LoadsRecordsAndExecutesTheNewestKernel) {
   EXPECT_TRUE(m.executed());
   EXPECT_EQ(m.state(), (BootState{"6.1.0-56-amd64", 1, BootResult::Indeterminate}));
   // Root was read-only: made writable for the record only, then read-only again.
-  EXPECT_EQ(m.mounts, (std::vector<std::string>{"remount,rw", "remount,ro"}));
+  EXPECT_EQ(m.s.remounts, (std::vector<std::string>{"rw /", "ro /"}));
   // The provider's line, for a fast reboot on the target, in the same window.
   EXPECT_EQ(m.s.content(paths::kProviderCmdline), "root=/dev/vda console=ttyS0\n");
 }
@@ -141,9 +131,40 @@ TEST(EarlySwitch, RootMountedReadWriteIsRemountedReadOnlyBeforeExec) {
   m.s.put_file("/proc/self/mountinfo", "22 1 254:0 / / rw,relatime - ext4 /dev/vda rw\n");
   auto st = early_switch(m.s);
   EXPECT_FALSE(st.ok());  // the fake exec returned
-  ASSERT_FALSE(m.mounts.empty());
+  ASSERT_FALSE(m.s.remounts.empty());
   // ro before exec, rw again after the failed exec.
-  EXPECT_EQ(m.mounts, (std::vector<std::string>{"remount,ro", "remount,rw"}));
+  EXPECT_EQ(m.s.remounts, (std::vector<std::string>{"ro /", "rw /"}));
+}
+
+// kexec -e syncs every file system itself (kexec-tools: -e is sync, ifdown,
+// exec): no `sync` child of its own, and kexec -e is the last thing run.
+TEST(EarlySwitch, NoSyncChildKexecESyncsItself) {
+  Machine m;
+  m.s.put_file("/proc/self/mountinfo", "22 1 254:0 / / rw,relatime - ext4 /dev/vda rw\n");
+  EXPECT_TRUE(m.boot());
+  for (const auto& c : m.s.commands_run) EXPECT_NE(c[0], "sync");
+  ASSERT_FALSE(m.s.commands_run.empty());
+  EXPECT_EQ(m.s.commands_run.back(), (std::vector<std::string>{"kexec", "-e"}));
+  EXPECT_EQ(m.s.remounts, (std::vector<std::string>{"ro /"}));
+}
+
+// At the start of a boot the switch runs ahead of systemd's other
+// generators; a daemon-reload's run leaves its priority alone, and a refusal
+// of the kernel does not stop the switch.
+TEST(EarlySwitch, RunsAheadOfTheOtherGeneratorsOnlyAtTheStartOfABoot) {
+  Machine m;
+  EXPECT_TRUE(m.boot());
+  EXPECT_EQ(m.s.cpu_nice, kSwitchNice);
+
+  Machine reload;
+  reload.s.put_file(paths::kJournalSocket, "");
+  EXPECT_FALSE(reload.boot());
+  EXPECT_FALSE(reload.s.cpu_nice.has_value());
+
+  Machine refused;
+  refused.s.nice_errno = EACCES;
+  EXPECT_TRUE(refused.boot());
+  EXPECT_FALSE(refused.s.cpu_nice.has_value());
 }
 
 TEST(EarlySwitch, OncePerBootSoADaemonReloadNeverSwitches) {
@@ -562,27 +583,18 @@ TEST(EarlySwitch, NoAttemptCountsWithoutAKexecAndNoKernelStaysLoaded) {
       {"remount ro fails",
        [](Machine& m) {
          m.s.put_file("/proc/self/mountinfo", "22 1 254:0 / / rw,relatime - ext4 /dev/vda rw\n");
-         auto inner = m.s.runner;
-         m.s.runner = [inner](const Command& c) -> Result<ProcessResult> {
-           if (c.argv[0] == "mount" && c.argv[2] == "remount,ro") return ProcessResult{32, "", "mount: / is busy"};
-           return inner(c);
+         m.s.remount_fails = [](const std::string&, bool ro) -> Status {
+           if (ro) return system_error("cannot remount / read-only", EBUSY);
+           return {};
          };
        },
        "cannot make / read-only"},
-      {"sync fails",
+      {"kexec -e is killed",
        [](Machine& m) {
          auto inner = m.s.runner;
          m.s.runner = [inner](const Command& c) -> Result<ProcessResult> {
-           if (c.argv[0] == "sync") return ProcessResult{1, "", "sync: error syncing '/srv': Input/output error"};
-           return inner(c);
-         };
-       },
-       "sync before the switch failed"},
-      {"sync is killed",
-       [](Machine& m) {
-         auto inner = m.s.runner;
-         m.s.runner = [inner](const Command& c) -> Result<ProcessResult> {
-           if (c.argv[0] == "sync") return Error{"'sync' did not finish within 2 s", ETIMEDOUT, {}};
+           // A sync that hangs inside kexec -e ends so.
+           if (c.argv[0] == "kexec" && c.argv[1] == "-e") return Error{"'kexec -e' did not finish within 2 s", ETIMEDOUT, {}};
            return inner(c);
          };
        },
@@ -590,10 +602,9 @@ TEST(EarlySwitch, NoAttemptCountsWithoutAKexecAndNoKernelStaysLoaded) {
       {"kexec -e returns", [](Machine& m) { m.exec_returns = true; }, "failed"},
       {"remount rw for the record fails",
        [](Machine& m) {
-         auto inner = m.s.runner;
-         m.s.runner = [inner](const Command& c) -> Result<ProcessResult> {
-           if (c.argv[0] == "mount" && c.argv[2] == "remount,rw") return ProcessResult{32, "", "mount: denied"};
-           return inner(c);
+         m.s.remount_fails = [](const std::string&, bool ro) -> Status {
+           if (!ro) return system_error("cannot remount / read-write", EACCES);
+           return {};
          };
        },
        "cannot record the attempt"},
@@ -603,7 +614,7 @@ TEST(EarlySwitch, NoAttemptCountsWithoutAKexecAndNoKernelStaysLoaded) {
     // A count from an earlier boot: it must come back exactly.
     const BootState before{"6.1.0-56-amd64", 1, BootResult::Indeterminate};
     ASSERT_TRUE(store_boot_state(m.s, before).ok());
-    m.mounts.clear();
+    m.s.remounts.clear();
     c.arrange(m);
     EXPECT_FALSE(m.boot()) << c.what;
     EXPECT_EQ(m.state(), before) << c.what;
@@ -621,12 +632,10 @@ TEST(EarlySwitch, AnAttemptThatCannotBeTakenBackIsNamed) {
   Machine m;
   m.exec_returns = true;
   int remounts_rw = 0;
-  auto inner = m.s.runner;
-  m.s.runner = [&, inner](const Command& c) -> Result<ProcessResult> {
+  m.s.remount_fails = [&](const std::string&, bool ro) -> Status {
     // The first remount rw (for the record) works, the one to undo it not.
-    if (c.argv[0] == "mount" && c.argv[2] == "remount,rw" && ++remounts_rw > 1)
-      return ProcessResult{32, "", "mount: denied"};
-    return inner(c);
+    if (!ro && ++remounts_rw > 1) return system_error("cannot remount / read-write", EACCES);
+    return {};
   };
   EXPECT_FALSE(m.boot());
   EXPECT_EQ(m.state().attempts, 1);
@@ -651,7 +660,7 @@ TEST(EarlySwitch, AKernelThatCannotBeUnloadedIsNamed) {
 // until its (cut) timeout, the run still ends within the budget plus the
 // clean-up's grace.
 TEST(EarlySwitch, EveryChildHungTheRunStillFitsSystemdsGeneratorLimit) {
-  for (const char* hung : {"kexec -l", "mount", "sync", "kexec -e", "all"}) {
+  for (const char* hung : {"kexec -l", "kexec -e", "all"}) {
     Machine m;
     m.s.put_file("/proc/self/mountinfo", "22 1 254:0 / / rw,relatime - ext4 /dev/vda rw\n");
     m.exec_returns = true;
@@ -714,7 +723,7 @@ TEST(SwitchTimeline, LoggedBeforeExecAndRecordedWithTheAttempt) {
   // Every reading of the fake clock is 10 ms later.
   EXPECT_EQ(line,
             "switch timeline: started at 5.000 s: lock +10 ms, read-view +20, preflight +30, load +40, record +60, "
-            "sync +70, exec +80 (5.080 s); systemd started at 4.200 s")
+            "exec +70 (5.070 s); systemd started at 4.200 s")
       << log.text();
   SwitchTimes t = SwitchTimes::parse(m.s.content(paths::kSwitchTimes));
   EXPECT_EQ(t.target, "6.1.0-56-amd64");

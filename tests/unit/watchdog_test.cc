@@ -161,18 +161,12 @@ struct Provider {
         put_esb(s);  // the driver creates the device
         return ProcessResult{0, "", ""};
       }
-      if (c.argv[0] == "mount") {
-        s.put_file("/proc/self/mountinfo", std::string("22 1 254:0 / / ") +
-                                               (c.argv[2] == "remount,rw" ? "rw" : "ro") +
-                                               ",relatime - ext4 /dev/vda rw\n");
-        return ProcessResult{0, "", ""};
-      }
       if (c.argv[0] == "kexec" && c.argv[1] == "-e") {
         armed_before_exec = s.watchdogs_armed.size();
         if (exec_returns) return ProcessResult{1, "", "kexec: exec failed"};
         throw KexecExecuted{};
       }
-      if (c.argv[0] == "kexec" || c.argv[0] == "sync") return ProcessResult{0, "", ""};
+      if (c.argv[0] == "kexec") return ProcessResult{0, "", ""};
       return ProcessResult{127, "", "not found"};
     };
   }
