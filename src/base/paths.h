@@ -103,6 +103,10 @@ inline constexpr const char* kKernelPostinstHook = "/etc/kernel/postinst.d/zz-sc
 inline constexpr const char* kKernelPostrmHook = "/etc/kernel/postrm.d/zz-sckl";
 inline constexpr const char* kInitramfsPostUpdateHook = "/etc/initramfs/post-update.d/sckl";
 
+// The PID 1 shim (boot/init_shim.h): the program that init= names on the
+// provider's kernel command line (hooks/CMakeLists.txt installs it there).
+inline constexpr const char* kInitShim = "/usr/lib/sckl/init";
+
 // PATH for the generator and the shutdown hook, which systemd may start with
 // none: kexec, mount and sync are looked up in it.
 inline constexpr const char* kDefaultPath = "/usr/sbin:/usr/bin:/sbin:/bin";

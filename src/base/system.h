@@ -34,6 +34,18 @@ struct FileId {
   bool operator==(const FileId&) const = default;
 };
 
+// A kernel file system that PID 1 mounts (System::mount_api): no device,
+// the per-mount flags, the file system's own options ("mode=0755").
+struct ApiMount {
+  std::string path;
+  std::string fstype;
+  bool nosuid = true;
+  bool nodev = true;
+  bool noexec = true;
+  std::string options;
+  bool operator==(const ApiMount&) const = default;
+};
+
 // What a file is besides its bytes: owner, group, permission bits and
 // extended attributes (POSIX ACLs are the system.posix_acl_* attributes,
 // SELinux labels security.selinux). sckl keeps them when it edits an admin's
@@ -156,7 +168,7 @@ class System {
   virtual Result<int> arm_watchdog(const std::string& device, int seconds);
   // Both default to an ENOSYS error: a System that cannot reach devices.
 
-  // The running system's mounts and scheduling (system_kernel.cc); both
+  // The running system's mounts and scheduling (system_kernel.cc); all three
   // default to an ENOSYS error, and RealSystem below another root too:
   // there is no mount of its own to change and no boot to hurry.
   // Remounts the mount at `path` read-only or read-write in place
@@ -165,6 +177,10 @@ class System {
   virtual Status remount(const std::string& path, bool read_only);
   // This process's CPU priority (setpriority(2); children inherit it).
   virtual Status set_cpu_nice(int nice);
+  // Mounts a new instance of a kernel file system (proc, sysfs, devtmpfs,
+  // tmpfs) at `mount.path`, as PID 1 does at the start of a boot (the init
+  // shim, boot/init_shim.h).
+  virtual Status mount_api(const ApiMount& mount);
 
   // The first `bytes` bytes of a file (all of it when shorter): a header
   // check without reading a whole kernel image. Default: read_file, cut.
@@ -245,6 +261,7 @@ class RealSystem : public System {
   Result<int> arm_watchdog(const std::string& device, int seconds) override;
   Status remount(const std::string& path, bool read_only) override;
   Status set_cpu_nice(int nice) override;
+  Status mount_api(const ApiMount& mount) override;
   Result<std::string> read_head(const std::string& path, size_t bytes) override;
   Result<std::string> read_kernel_log() override;
   const std::string& root() const override { return root_; }

@@ -96,6 +96,22 @@ Status RealSystem::remount(const std::string& path, bool read_only) {
   return {};
 }
 
+Status System::mount_api(const ApiMount& m) {
+  return Error{"cannot mount " + m.fstype + " on " + display(m.path) + ": no mounts to change here", ENOSYS, {}};
+}
+
+Status RealSystem::mount_api(const ApiMount& m) {
+  if (root_ != "/") return System::mount_api(m);
+  unsigned long flags = 0;
+  if (m.nosuid) flags |= MS_NOSUID;
+  if (m.nodev) flags |= MS_NODEV;
+  if (m.noexec) flags |= MS_NOEXEC;
+  if (::mount(m.fstype.c_str(), m.path.c_str(), m.fstype.c_str(), flags,
+              m.options.empty() ? nullptr : m.options.c_str()) != 0)
+    return system_error("cannot mount " + m.fstype + " on " + m.path, errno);
+  return {};
+}
+
 Status RealSystem::set_cpu_nice(int nice) {
   if (root_ != "/") return System::set_cpu_nice(nice);
   if (::setpriority(PRIO_PROCESS, 0, nice) != 0)

@@ -68,6 +68,7 @@ class BudgetedSystem : public System {
   }
   Status remount(const std::string& path, bool read_only) override { return inner_.remount(path, read_only); }
   Status set_cpu_nice(int nice) override { return inner_.set_cpu_nice(nice); }
+  Status mount_api(const ApiMount& mount) override { return inner_.mount_api(mount); }
   Result<std::string> read_head(const std::string& path, size_t bytes) override {
     return inner_.read_head(path, bytes);
   }

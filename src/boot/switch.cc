@@ -175,6 +175,10 @@ Result<std::string> target_cmdline(const SwitchView& view, int attempt) {
   spec.provider_cmdline = view.cmdline;
   // Words that name the provider's boot files, not the target's.
   spec.drop_keys = {"BOOT_IMAGE", "initrd"};
+  // A switch from sckl's init (init_shim.h): the target boots straight into
+  // its own init, not through the shim again.
+  for (const std::string& word : split_kernel_cmdline(view.cmdline))
+    if (word == std::string("init=") + paths::kInitShim) spec.drop_keys.push_back("init");
   spec.extra = view.config.get(kKeyExtraCmdline).value_or("");
   spec.attempt = attempt;
   // view.state is the record before this switch (hang_guard.h).

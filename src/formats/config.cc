@@ -64,7 +64,10 @@ std::string ConfigFile::default_text() {
          "fast_reboot = no\n"
          "# Seconds a boot into a kernel not yet confirmed has to reach sckl-boot-ok before it is\n"
          "# reset by force (back to the provider's kernel; 0 = never; 30-86400).\n"
-         "boot_timeout = 600\n";
+         "boot_timeout = 600\n"
+         "# Switch before systemd starts, from sckl's init (only with init=/usr/lib/sckl/init on the\n"
+         "# provider's kernel command line; yes/no).\n"
+         "init_shim = no\n";
 }
 
 std::optional<std::string> ConfigFile::get(const std::string& key) const {

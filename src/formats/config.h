@@ -48,6 +48,11 @@ inline constexpr const char* kKeyFastReboot = "fast_reboot";
 // force (hang_guard.h); 0 = never.
 inline constexpr const char* kKeyBootTimeout = "boot_timeout";
 
+// Switch before systemd starts, from the PID 1 shim (boot/init_shim.h), on
+// a provider boot whose command line says init=/usr/lib/sckl/init (yes/no;
+// default no).
+inline constexpr const char* kKeyInitShim = "init_shim";
+
 // A key the parser accepts: [a-z0-9_]+ (set() callers and the fuzzer check
 // against the same rule).
 bool is_valid_config_key(const std::string& key);

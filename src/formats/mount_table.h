@@ -6,6 +6,7 @@
 #include <libmount/libmount.h>
 
 #include <memory>
+#include <set>
 #include <string>
 
 #include "base/error.h"
@@ -24,5 +25,9 @@ using MountTable = std::unique_ptr<libmnt_table, MountTableDeleter>;
 Result<MountTable> parse_mount_text(const std::string& text, const std::string& name,
                                     int (*on_bad_line)(libmnt_table*, const char*, int), void* userdata,
                                     int* parse_rc);
+
+// The mount points of a mountinfo text (lines libmount cannot read are
+// skipped): what is mounted where, whatever it is.
+Result<std::set<std::string>> mount_points(const std::string& mountinfo, const std::string& name);
 
 }  // namespace sckl

@@ -45,12 +45,15 @@ TEST(ElfNeeded, PreinstAndPostrmNeedOnlyLibc) {
   }
 }
 
-TEST(ElfNeeded, GeneratorLoadsNeitherThePrivateLibraryNorUnusedOnes) {
-  auto libs = needed(hook("sckl-switch-generator"));
-  ASSERT_FALSE(libs.empty()) << "readelf found no DT_NEEDED (missing binary?)";
-  EXPECT_FALSE(libs.count(kPrivateLib)) << "the generator links " << kPrivateLib;
-  // Device queries and debconf are no business of the early switch.
-  for (const char* l : {"libblkid.so.1", "libudev.so.1"}) EXPECT_FALSE(libs.count(l)) << "the generator needs " << l;
+TEST(ElfNeeded, GeneratorAndInitLoadNeitherThePrivateLibraryNorUnusedOnes) {
+  // sckl's init is PID 1: it must start with nothing but / mounted.
+  for (const char* name : {"sckl-switch-generator", "init"}) {
+    auto libs = needed(hook(name));
+    ASSERT_FALSE(libs.empty()) << name << ": readelf found no DT_NEEDED (missing binary?)";
+    EXPECT_FALSE(libs.count(kPrivateLib)) << name << " links " << kPrivateLib;
+    // Device queries and debconf are no business of the early switch.
+    for (const char* l : {"libblkid.so.1", "libudev.so.1"}) EXPECT_FALSE(libs.count(l)) << name << " needs " << l;
+  }
 }
 
 TEST(ElfNeeded, EveryOtherBinaryIsAThinMainOverThePrivateLibrary) {

@@ -267,6 +267,19 @@ Status FakeSystem::set_cpu_nice(int nice) {
   return {};
 }
 
+Status FakeSystem::mount_api(const ApiMount& m) {
+  if (auto e = tick("mount " + m.path)) return *e;
+  if (mount_errno) return system_error("cannot mount " + m.fstype + " on " + m.path, *mount_errno);
+  api_mounts.push_back(m);
+  auto it = nodes.find("/proc/self/mountinfo");
+  if (it == nodes.end() && m.path != "/proc") return {};
+  if (it == nodes.end()) put_file("/proc/self/mountinfo", mountinfo_before_proc);
+  std::string& info = nodes["/proc/self/mountinfo"].data;
+  info += std::to_string(30 + api_mounts.size()) + " 1 0:" + std::to_string(api_mounts.size()) + " / " + m.path +
+          " rw - " + m.fstype + " " + m.fstype + " rw\n";
+  return {};
+}
+
 }  // namespace sckl::testing
 
 namespace sckl::testing {

@@ -96,6 +96,15 @@ class FakeSystem : public System {
   Status set_cpu_nice(int nice) override;
   std::optional<int> cpu_nice;
   std::optional<int> nice_errno;
+  // mount_api: recorded in `api_mounts`; mount_errno set: refused. A mount
+  // that works adds its line to /proc/self/mountinfo (mounting /proc makes
+  // that file), as the kernel's view would change.
+  Status mount_api(const ApiMount& mount) override;
+  std::vector<ApiMount> api_mounts;
+  std::optional<int> mount_errno;
+  // What /proc/self/mountinfo holds before the mount of /proc adds its own
+  // line (mounts made before /proc was there: the root, a kernel devtmpfs).
+  std::string mountinfo_before_proc;
 
   // The kernel's clock: each reading advances it by clock_step (never a
   // counted call, never failed), so that timelines are deterministic.

@@ -400,9 +400,9 @@ TEST(RealSystemRun, DeathBySignalIsAnError) {
   EXPECT_NE(r.error().message.find("dying"), std::string::npos);
 }
 
-// Below another root there is no mount or boot of the system's own: both
+// Below another root there is no mount or boot of the system's own: all
 // are refused, and the message names what was asked.
-TEST_F(TempRoot, RemountAndPriorityAreRefusedBelowAnotherRoot) {
+TEST_F(TempRoot, RemountPriorityAndMountsAreRefusedBelowAnotherRoot) {
   RealSystem sys(root.string());
   Status r = sys.remount("/", true);
   ASSERT_FALSE(r.ok());
@@ -411,14 +411,30 @@ TEST_F(TempRoot, RemountAndPriorityAreRefusedBelowAnotherRoot) {
   Status n = sys.set_cpu_nice(-20);
   ASSERT_FALSE(n.ok());
   EXPECT_EQ(n.error().errnum, ENOSYS);
+  Status m = sys.mount_api(ApiMount{"/run", "tmpfs", true, true, false, "mode=0755"});
+  ASSERT_FALSE(m.ok());
+  EXPECT_EQ(m.error().errnum, ENOSYS);
+  EXPECT_NE(m.error().message.find("cannot mount tmpfs on " + root.string() + "/run"), std::string::npos)
+      << m.error().describe();
 }
 
 // What the child of RealSystemMount reports through its exit code.
-enum MountCheck { kMountOk = 0, kNoNamespace = 10, kNotReadOnly, kNotWritable, kFlagLost, kRemountFailed, kSetupFailed };
+enum MountCheck {
+  kMountOk = 0,
+  kNoNamespace = 10,
+  kNotReadOnly,
+  kNotWritable,
+  kFlagLost,
+  kRemountFailed,
+  kSetupFailed,
+  kApiMountFailed,
+  kApiMountFlags
+};
 
 // The remount on a real mount: a tmpfs with nosuid, nodev and noexec in a
 // private mount namespace of a child process (nothing of this machine's
-// mounts is touched), remounted read-only and back, keeps those flags.
+// mounts is touched), remounted read-only and back, keeps those flags; then
+// mount_api puts a new tmpfs over it with the flags asked for.
 TEST(RealSystemMount, RemountTogglesReadOnlyAndKeepsTheMountsFlags) {
   char tmpl[] = "/tmp/sckl-mount-XXXXXX";
   ASSERT_NE(::mkdtemp(tmpl), nullptr);
@@ -442,6 +458,11 @@ TEST(RealSystemMount, RemountTogglesReadOnlyAndKeepsTheMountsFlags) {
     if (!sys.remount(dir, false).ok()) ::_exit(kRemountFailed);
     if (flags() & ST_RDONLY) ::_exit(kNotWritable);
     if ((flags() & kept) != kept) ::_exit(kFlagLost);
+    // sckl's init mounts a new file system instance with its flags and
+    // options (init_shim.h: /run's kind), here on top of the test's tmpfs.
+    if (!sys.mount_api(ApiMount{dir, "tmpfs", true, true, false, "mode=0755,size=64k"}).ok())
+      ::_exit(kApiMountFailed);
+    if ((flags() & (ST_NOSUID | ST_NODEV | ST_NOEXEC)) != (ST_NOSUID | ST_NODEV)) ::_exit(kApiMountFlags);
     ::_exit(kMountOk);
   }
   int status = 0;
