@@ -197,7 +197,7 @@ int init_shim_switch(System& sys, std::chrono::milliseconds started) {
     }
     log_info("init (PID 1) runs the switch before systemd");
     BudgetedSystem budgeted(sys, kGeneratorBudget);
-    Status st = early_switch(budgeted, started);
+    Status st = early_switch(budgeted, started, SwitchStarter::Init);
     if (!st.ok()) {
       log_error(st.error().describe());
       return 1;

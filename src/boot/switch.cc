@@ -309,9 +309,11 @@ Status abandon_switch(System& sys, const SwitchView& view, const std::string& wh
 // The record of this switch's timeline so far (switch_timeline.h): the
 // generator's steps, systemd's start from the kernel log (one klogctl), and
 // now as the hand-over.
-SwitchTimes provider_switch_times(System& sys, const Timeline& timeline, const std::string& target) {
+SwitchTimes provider_switch_times(System& sys, const Timeline& timeline, const std::string& target,
+                                  SwitchStarter by) {
   SwitchTimes t;
   t.target = target;
+  t.started_by = by;
   t.provider_start_ms = timeline.start().count();
   t.steps = timeline.marks();
   if (auto log = sys.read_kernel_log(); log.ok()) t.provider_systemd_ms = systemd_start_in_kernel_log(log.value());
@@ -321,7 +323,7 @@ SwitchTimes provider_switch_times(System& sys, const Timeline& timeline, const s
 
 }  // namespace
 
-Status early_switch(System& sys, std::optional<std::chrono::milliseconds> started) {
+Status early_switch(System& sys, std::optional<std::chrono::milliseconds> started, SwitchStarter by) {
   Timeline timeline(started ? *started : sys.kernel_clock());
   auto ran = path_exists(sys, paths::kSwitchRan);
   if (!ran.ok()) return ran.error();
@@ -392,7 +394,7 @@ Status early_switch(System& sys, std::optional<std::chrono::milliseconds> starte
   // must be on disk before kexec -e (a power cut or a target that hangs
   // must still count: tests/vm/powerloss), so it comes first; every way out
   // that does not reach kexec -e takes it back and unloads the kernel.
-  const SwitchTimes times = provider_switch_times(sys, timeline, view.target.version);
+  const SwitchTimes times = provider_switch_times(sys, timeline, view.target.version, by);
   if (Status recorded = store_boot_state(sys, d.next_state, view.cmdline, method, times.serialize()); !recorded.ok())
     return abandon_switch(sys, view, "cannot record the attempt: " + recorded.error().describe());
   timeline.mark("record", sys.kernel_clock());

@@ -13,6 +13,7 @@
 #include "base/system.h"
 #include "boot/boot_state.h"
 #include "boot/switch_mark.h"
+#include "boot/switch_timeline.h"
 #include "formats/config.h"
 #include "kernel/kernels.h"
 #include "kernel/kexec_method.h"
@@ -74,8 +75,9 @@ Result<std::string> recorded_provider_cmdline(System& sys);
 // `started`: the kernel clock at the generator's start (the timeline's
 // zero; default: now). Just before kexec -e it logs the timeline of its
 // steps (base/timeline.h) on one line and records it with the attempt
-// (switch_timeline.h).
-Status early_switch(System& sys, std::optional<std::chrono::milliseconds> started = std::nullopt);
+// (switch_timeline.h), with `by`: what ran it (the generator, or sckl's init).
+Status early_switch(System& sys, std::optional<std::chrono::milliseconds> started = std::nullopt,
+                    SwitchStarter by = SwitchStarter::Generator);
 
 
 // `sckl good [--boot]`: the running target confirms itself (--boot, from

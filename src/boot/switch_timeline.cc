@@ -23,10 +23,20 @@ std::string ms_as_seconds(long long ms) {
 
 }  // namespace
 
+const char* switch_starter_name(SwitchStarter s) {
+  switch (s) {
+    case SwitchStarter::Generator: return "generator";
+    case SwitchStarter::Init: return "init";
+    case SwitchStarter::Unknown: break;
+  }
+  return "";
+}
+
 std::string SwitchTimes::serialize() const {
   std::ostringstream out;
   out << "# sckl: the last switch's timeline (kernel-clock milliseconds); see sckl(8). Written by sckl only.\n";
   out << "target=" << target << "\n";
+  if (started_by != SwitchStarter::Unknown) out << "started_by=" << switch_starter_name(started_by) << "\n";
   put(out, "provider_systemd_ms", provider_systemd_ms);
   put(out, "provider_start_ms", provider_start_ms);
   put(out, "provider_handover_ms", provider_handover_ms);
@@ -45,6 +55,10 @@ SwitchTimes SwitchTimes::parse(const std::string& text) {
     if (eq == std::string::npos) continue;
     const std::string key = line.substr(0, eq), value = line.substr(eq + 1);
     if (key == "target") t.target = value;
+    else if (key == "started_by")
+      t.started_by = value == "generator" ? SwitchStarter::Generator
+                     : value == "init"    ? SwitchStarter::Init
+                                          : SwitchStarter::Unknown;
     else if (key == "provider_systemd_ms") t.provider_systemd_ms = parse_ms(value);
     else if (key == "provider_start_ms") t.provider_start_ms = parse_ms(value);
     else if (key == "provider_handover_ms") t.provider_handover_ms = parse_ms(value);
@@ -56,18 +70,29 @@ SwitchTimes SwitchTimes::parse(const std::string& text) {
 
 HandOverFigures hand_over_figures(const SwitchTimes& t) {
   HandOverFigures f;
+  f.started_by = t.started_by;
   f.provider_to_systemd_ms = t.provider_systemd_ms;
   if (t.provider_systemd_ms && t.provider_handover_ms && *t.provider_handover_ms >= *t.provider_systemd_ms)
     f.systemd_to_handover_ms = *t.provider_handover_ms - *t.provider_systemd_ms;
+  f.provider_to_start_ms = t.provider_start_ms;
+  if (t.provider_start_ms && t.provider_handover_ms && *t.provider_handover_ms >= *t.provider_start_ms)
+    f.start_to_handover_ms = *t.provider_handover_ms - *t.provider_start_ms;
   f.target_to_boot_ok_ms = t.target_ok_ms;
   return f;
 }
 
 std::string describe_hand_over(const HandOverFigures& f) {
-  if (!f.provider_to_systemd_ms && !f.systemd_to_handover_ms && !f.target_to_boot_ok_ms) return "";
   auto show = [](const std::optional<long long>& v) { return v ? ms_as_seconds(*v) : std::string("unknown"); };
+  const std::string target = "target " + show(f.target_to_boot_ok_ms) + " to sckl-boot-ok";
+  // No systemd ran on the provider before sckl's init switched.
+  if (f.started_by == SwitchStarter::Init) {
+    if (!f.provider_to_start_ms && !f.start_to_handover_ms && !f.target_to_boot_ok_ms) return "";
+    return "provider " + show(f.provider_to_start_ms) + " to sckl's init, " + show(f.start_to_handover_ms) +
+           " sckl's init to hand-over, " + target;
+  }
+  if (!f.provider_to_systemd_ms && !f.systemd_to_handover_ms && !f.target_to_boot_ok_ms) return "";
   return "provider " + show(f.provider_to_systemd_ms) + " to systemd, " + show(f.systemd_to_handover_ms) +
-         " systemd to hand-over, target " + show(f.target_to_boot_ok_ms) + " to sckl-boot-ok";
+         " systemd to hand-over, " + target;
 }
 
 std::optional<long long> systemd_start_in_kernel_log(const std::string& log) {

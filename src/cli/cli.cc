@@ -159,8 +159,11 @@ int cmd_status(const Options& o) {
                    // Milliseconds, null when unknown (switch_timeline.h).
                    {"last_switch",
                     {{"target", times.target},
+                     {"started_by", switch_starter_name(hand_over.started_by)},
                      {"provider_to_systemd_ms", ms(hand_over.provider_to_systemd_ms)},
                      {"systemd_to_handover_ms", ms(hand_over.systemd_to_handover_ms)},
+                     {"provider_to_start_ms", ms(hand_over.provider_to_start_ms)},
+                     {"start_to_handover_ms", ms(hand_over.start_to_handover_ms)},
                      {"target_to_boot_ok_ms", ms(hand_over.target_to_boot_ok_ms)},
                      {"steps", format_timeline_steps(times.steps)}}},
                    {"changes", JsonOut::array()}};
@@ -186,7 +189,10 @@ int cmd_status(const Options& o) {
     const std::string figures = describe_hand_over(hand_over);
     std::cout << "last switch:    into " << times.target << (figures.empty() ? "" : ": " + figures) << "\n";
     if (!times.steps.empty())
-      std::cout << "switch steps:   " << format_timeline_steps(times.steps) << " (ms since the generator's start)\n";
+      std::cout << "switch steps:   " << format_timeline_steps(times.steps)
+                << (times.started_by == SwitchStarter::Init ? " (ms since sckl's init started)"
+                                                            : " (ms since the generator's start)")
+                << "\n";
   }
   std::cout << "fast reboot:    " << (fast.enabled ? "on: " : "off: ") << fast.summary;
   if (!fast_loaded.value().empty()) std::cout << " (" << fast_loaded.value() << " is loaded for this shutdown)";

@@ -462,8 +462,11 @@ const std::vector<std::pair<std::string, Json::value_t>> kStatusSchema = {
     {"changes", Json::value_t::array}};
 const std::vector<std::pair<std::string, Json::value_t>> kLastSwitchSchema = {
     {"target", Json::value_t::string},
+    {"started_by", Json::value_t::string},
     {"provider_to_systemd_ms", Json::value_t::number_integer},
     {"systemd_to_handover_ms", Json::value_t::number_integer},
+    {"provider_to_start_ms", Json::value_t::number_integer},
+    {"start_to_handover_ms", Json::value_t::number_integer},
     {"target_to_boot_ok_ms", Json::value_t::number_integer},
     {"steps", Json::value_t::string}};
 const std::vector<std::pair<std::string, Json::value_t>> kChangeSchema = {
@@ -541,7 +544,8 @@ TEST(JsonSchema, NonUtf8KernelNameStaysValidJson) {
 }
 
 // The last switch's timeline (switch_timeline.h) in `sckl status`: the
-// three figures, in text and JSON (milliseconds; null when unknown).
+// figures, in text and JSON (milliseconds; null when unknown), for a switch
+// from the generator and from sckl's init.
 TEST(JsonSchema, StatusShowsTheLastSwitchsTimeline) {
   FakeMachine m;
   // No switch recorded: the object is there, empty; the text says nothing.
@@ -575,6 +579,32 @@ TEST(JsonSchema, StatusShowsTheLastSwitchsTimeline) {
   expect_schema(s["last_switch"], kLastSwitchSchema, "status.last_switch");
   EXPECT_EQ(s["last_switch"]["target_to_boot_ok_ms"], 20100);
   EXPECT_NE(m.run({"status"}).out.find("target 20.100 s to sckl-boot-ok"), std::string::npos);
+
+  // A record without started_by (an older sckl's) and one of the generator's
+  // say so; the generator's start and its time to the hand-over are there.
+  EXPECT_EQ(s["last_switch"]["started_by"], "");
+  EXPECT_EQ(s["last_switch"]["provider_to_start_ms"], 7950);
+  EXPECT_EQ(s["last_switch"]["start_to_handover_ms"], 770);
+  m.s.put_file(paths::kSwitchTimes, m.s.content(paths::kSwitchTimes) + "started_by=generator\n");
+  EXPECT_EQ(parse_output(m.run({"status", "--json"}).out)["last_switch"]["started_by"], "generator");
+
+  // A switch from sckl's init: no systemd before it; its own figures instead.
+  m.s.put_file(paths::kSwitchTimes,
+               "target=6.1.0-56-amd64\nstarted_by=init\nprovider_start_ms=6300\nprovider_handover_ms=7449\n"
+               "provider_steps=lock +62 ms, load +973\n");
+  s = parse_output(m.run({"status", "--json"}).out);
+  EXPECT_EQ(s["last_switch"]["started_by"], "init");
+  EXPECT_TRUE(s["last_switch"]["provider_to_systemd_ms"].is_null());
+  EXPECT_TRUE(s["last_switch"]["systemd_to_handover_ms"].is_null());
+  EXPECT_EQ(s["last_switch"]["provider_to_start_ms"], 6300);
+  EXPECT_EQ(s["last_switch"]["start_to_handover_ms"], 1149);
+  text = m.run({"status"}).out;
+  EXPECT_NE(text.find("last switch:    into 6.1.0-56-amd64: provider 6.300 s to sckl's init, 1.149 s sckl's init "
+                      "to hand-over, target unknown to sckl-boot-ok\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("switch steps:   lock +62 ms, load +973 (ms since sckl's init started)"), std::string::npos)
+      << text;
 
   // A damaged record costs its figures, never the command.
   m.s.put_file(paths::kSwitchTimes, "\xff\x01garbage\nprovider_systemd_ms=abc\n");

@@ -17,6 +17,7 @@
 
 #include "base/paths.h"
 #include "boot/generator_guard.h"
+#include "boot/switch_timeline.h"
 #include "formats/config.h"
 #include "log_capture.h"
 #include "provider_machine.h"
@@ -117,6 +118,8 @@ TEST(InitShimSwitch, MountsThenSwitchesAndTheTargetBootsWithoutIt) {
   // The generator, later in this boot if the switch had not happened, finds
   // the once-per-boot mark in the /run the shim mounted.
   EXPECT_TRUE(m.s.has(paths::kSwitchRan));
+  // The record says sckl's init ran it (sckl status shows its figures).
+  EXPECT_EQ(SwitchTimes::parse(m.s.content(paths::kSwitchTimes)).started_by, SwitchStarter::Init);
 }
 
 TEST(InitShimSwitch, AnotherInitOnTheLineIsKept) {

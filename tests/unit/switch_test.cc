@@ -648,6 +648,7 @@ TEST(SwitchTimeline, LoggedBeforeExecAndRecordedWithTheAttempt) {
       << log.text();
   SwitchTimes t = SwitchTimes::parse(m.s.content(paths::kSwitchTimes));
   EXPECT_EQ(t.target, "6.1.0-56-amd64");
+  EXPECT_EQ(t.started_by, SwitchStarter::Generator);
   EXPECT_EQ(t.provider_systemd_ms, 4200);
   EXPECT_EQ(t.provider_start_ms, 5000);
   EXPECT_EQ(t.provider_handover_ms, 5050);

@@ -94,6 +94,38 @@ TEST(SwitchTimes, FiguresForStatus) {
   EXPECT_EQ(describe_hand_over(hand_over_figures(t)), "");
 }
 
+// A switch from sckl's init: no systemd ran before it on the provider, so
+// its figures are the provider's time to sckl's init and from there to the
+// hand-over; the record says which ran it.
+TEST(SwitchTimes, FiguresOfASwitchFromScklsInit) {
+  SwitchTimes t;
+  t.target = "6.1.0-57-amd64";
+  t.started_by = SwitchStarter::Init;
+  t.provider_start_ms = 6300;
+  t.provider_handover_ms = 7449;
+  EXPECT_NE(t.serialize().find("started_by=init\n"), std::string::npos);
+  EXPECT_EQ(SwitchTimes::parse(t.serialize()), t);
+  HandOverFigures f = hand_over_figures(t);
+  EXPECT_EQ(f.started_by, SwitchStarter::Init);
+  EXPECT_FALSE(f.provider_to_systemd_ms);
+  EXPECT_FALSE(f.systemd_to_handover_ms);
+  EXPECT_EQ(f.provider_to_start_ms, 6300);
+  EXPECT_EQ(f.start_to_handover_ms, 1149);
+  EXPECT_EQ(describe_hand_over(f),
+            "provider 6.300 s to sckl's init, 1.149 s sckl's init to hand-over, target unknown to sckl-boot-ok");
+  t.target_ok_ms = 20100;
+  EXPECT_EQ(describe_hand_over(hand_over_figures(t)),
+            "provider 6.300 s to sckl's init, 1.149 s sckl's init to hand-over, target 20.100 s to sckl-boot-ok");
+  // A clock that went back gives no figure rather than a negative one.
+  t.provider_handover_ms = 6000;
+  EXPECT_FALSE(hand_over_figures(t).start_to_handover_ms);
+  // The record's words: an unknown one is an older or newer writer's, Unknown.
+  EXPECT_EQ(SwitchTimes::parse("started_by=generator\n").started_by, SwitchStarter::Generator);
+  EXPECT_EQ(SwitchTimes::parse("started_by=initramfs\n").started_by, SwitchStarter::Unknown);
+  EXPECT_EQ(SwitchTimes::parse("target=x\n").serialize().find("started_by"), std::string::npos);
+  EXPECT_STREQ(switch_starter_name(SwitchStarter::Unknown), "");
+}
+
 TEST(SwitchTimes, TheTargetAddsItsTimeOnceAndOnlyToItsOwnRecord) {
   SwitchTimes t = sample();
   auto next = times_after_boot_ok(t, "6.1.0-57-amd64", 20100);
