@@ -306,9 +306,9 @@ Status abandon_switch(System& sys, const SwitchView& view, const std::string& wh
   return Error{"not switching: " + what, 0, {}};
 }
 
-// The record of this switch's timeline so far (switch_timeline.h): the
-// generator's steps, systemd's start from the kernel log (one klogctl), and
-// now as the hand-over.
+// The record of this switch's timeline so far (switch_timeline.h): what ran
+// it and its steps, systemd's start from the kernel log (one klogctl; none
+// before sckl's init), and now as the hand-over.
 SwitchTimes provider_switch_times(System& sys, const Timeline& timeline, const std::string& target,
                                   SwitchStarter by) {
   SwitchTimes t;

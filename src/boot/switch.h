@@ -68,12 +68,13 @@ Status store_boot_state(System& sys, const BootState& state, const std::string& 
 // there is none (a switch by an older sckl).
 Result<std::string> recorded_provider_cmdline(System& sys);
 
-// The generator's work. Runs at most once per boot (/run/sckl/switch-ran).
+// The generator's work, and sckl's init's (init_shim.h). Runs at most once
+// per boot (/run/sckl/switch-ran).
 // Takes the state lock (briefly: when it is held, no switch in this boot).
 // Returns when it did not switch (the boot goes on on the provider kernel);
 // on success kexec -e does not return.
-// `started`: the kernel clock at the generator's start (the timeline's
-// zero; default: now). Just before kexec -e it logs the timeline of its
+// `started`: the kernel clock at the start of the generator or of sckl's
+// init (the timeline's zero; default: now). Just before kexec -e it logs the timeline of its
 // steps (base/timeline.h) on one line and records it with the attempt
 // (switch_timeline.h), with `by`: what ran it (the generator, or sckl's init).
 Status early_switch(System& sys, std::optional<std::chrono::milliseconds> started = std::nullopt,
