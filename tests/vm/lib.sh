@@ -525,6 +525,10 @@ vm_put_provider_modules() {
 #                      shutdown, what the guest had not written to its
 #                      virtual disk is lost). No cut when ERE never comes or
 #                      the guest powers off first.
+#   --end-on-stall     end the power-on (SIGKILL to qemu) at the guest
+#                      kernel's first soft-lockup report, as an admin or a
+#                      hardware watchdog would power-cycle a hung server;
+#                      default: note it (VM_STALL) and go on
 # Returns 0 on success (a power cut that happened counts as one); on timeout,
 # early qemu exit or too few reports it prints the last 30 console lines and
 # returns 1. Sets
@@ -538,10 +542,16 @@ vm_put_provider_modules() {
 #   VM_KILL_ANCHOR_TIME, VM_KILL_TIME  wall seconds from qemu start to the
 #                     anchor line and to the SIGKILL ("" without a cut)
 #   VM_KILL_LAST      the last console line before the cut
+#   VM_STALL          the guest kernel's first soft-lockup line ("" when
+#                     none): a vCPU stuck in the kernel for 20 s and more.
+#                     Seen once under TCG (2026-12-04): the target kernel,
+#                     just after a kexec, looped at a patched instruction of
+#                     its crypto self-test for 500 s. With --end-on-stall the
+#                     power-on ends there and vm_boot returns 1.
 vm_boot() {
   local disk=$1; shift
   local kernel="" initrd="" append="root=/dev/vda rw console=ttyS0" timeout=240 want=1
-  local wait_off=1 log="" mem=1024 extra=() fmt=raw watch="" cut_re="" cut_ms=0 cut_at=0
+  local wait_off=1 log="" mem=1024 extra=() fmt=raw watch="" cut_re="" cut_ms=0 cut_at=0 end_stall=0
   while (($#)); do
     case $1 in
       --kernel) kernel=$2; shift 2 ;;
@@ -555,6 +565,7 @@ vm_boot() {
       --qemu) extra+=("$2"); shift 2 ;;
       --watch) watch=$2; shift 2 ;;
       --power-cut) cut_re=$2; cut_ms=$3; shift 3 ;;
+      --end-on-stall) end_stall=1; shift ;;
       *) vm_die "vm_boot: unknown option $1" ;;
     esac
   done
@@ -568,7 +579,7 @@ vm_boot() {
   log=${log:-$disk.console.log}
   : > "$log"
   VM_LOG=$log VM_REPORTS=() VM_REPORT_TIMES=() VM_LAST_REPORT="" VM_POWEROFF_TIME="" VM_MARKS=()
-  VM_KILLED=0 VM_KILL_ANCHOR_TIME="" VM_KILL_TIME="" VM_KILL_LAST=""
+  VM_KILLED=0 VM_KILL_ANCHOR_TIME="" VM_KILL_TIME="" VM_KILL_LAST="" VM_STALL=""
   [[ -z $cut_re || $cut_ms =~ ^[0-9]+$ ]] || vm_die "vm_boot: --power-cut wants milliseconds, not '$cut_ms'"
 
   local fifo qpid fd start line left rc=0 ended=0 why=""
@@ -619,6 +630,10 @@ vm_boot() {
       VM_KILL_ANCHOR_TIME=$(vm_elapsed "$start")
     fi
     [[ -n $cut_re && $line == *[![:space:]]* ]] && VM_KILL_LAST=$line
+    if [[ -z $VM_STALL && $line =~ watchdog:\ BUG:\ soft\ lockup ]]; then
+      VM_STALL=$(sed 's/\x1b\[[0-9;]*[A-Za-z]//g' <<<"$line")
+      if ((end_stall)); then why="the guest kernel stalled: $VM_STALL"; break; fi
+    fi
     if [[ -n $watch && $line =~ $watch ]]; then
       printf '    [%4d.%d s] %.150s\n' $((us / 1000000)) $((us % 1000000 / 100000)) \
         "$(sed 's/\x1b\[[0-9;]*[A-Za-z]//g' <<<"$line")" >&2
