@@ -525,8 +525,8 @@ vm_put_provider_modules() {
 #                      shutdown, what the guest had not written to its
 #                      virtual disk is lost). No cut when ERE never comes or
 #                      the guest powers off first.
-#   --end-on-stall     end the power-on (SIGKILL to qemu) at the guest
-#                      kernel's first soft-lockup report, as an admin or a
+#   --end-on-stall     end the power-on (qemu killed) when the guest kernel
+#                      stalls (see VM_STALL), as an admin or a
 #                      hardware watchdog would power-cycle a hung server;
 #                      default: note it (VM_STALL) and go on
 # Returns 0 on success (a power cut that happened counts as one); on timeout,
@@ -542,11 +542,14 @@ vm_put_provider_modules() {
 #   VM_KILL_ANCHOR_TIME, VM_KILL_TIME  wall seconds from qemu start to the
 #                     anchor line and to the SIGKILL ("" without a cut)
 #   VM_KILL_LAST      the last console line before the cut
-#   VM_STALL          the guest kernel's first soft-lockup line ("" when
-#                     none): a vCPU stuck in the kernel for 20 s and more.
-#                     Seen once under TCG (2026-12-04): the target kernel,
-#                     just after a kexec, looped at a patched instruction of
-#                     its crypto self-test for 500 s. With --end-on-stall the
+#   VM_STALL          the guest kernel's first soft-lockup line, or its
+#                     second RCU stall report ("" when none): a kernel that
+#                     does not go on. Both seen under TCG on 2026-12-04: the
+#                     target kernel, just after a kexec, looping at a patched
+#                     instruction of its crypto self-test for 500 s (soft
+#                     lockup); the provider kernel at power-on, its idle
+#                     second vCPU's timer never firing (RCU stall reports at
+#                     23, 86, 107, 128, 149 s). With --end-on-stall the
 #                     power-on ends there and vm_boot returns 1.
 vm_boot() {
   local disk=$1; shift
@@ -582,7 +585,7 @@ vm_boot() {
   VM_KILLED=0 VM_KILL_ANCHOR_TIME="" VM_KILL_TIME="" VM_KILL_LAST="" VM_STALL=""
   [[ -z $cut_re || $cut_ms =~ ^[0-9]+$ ]] || vm_die "vm_boot: --power-cut wants milliseconds, not '$cut_ms'"
 
-  local fifo qpid fd start line left rc=0 ended=0 why=""
+  local fifo qpid fd start line left rc=0 ended=0 why="" rcu_stalls=0
   fifo=$(mktemp -u /tmp/sckl-vm-console.XXXXXX)
   mkfifo -m 0600 "$fifo"
   # shellcheck disable=SC2054 # commas belong to qemu's option syntax
@@ -630,8 +633,12 @@ vm_boot() {
       VM_KILL_ANCHOR_TIME=$(vm_elapsed "$start")
     fi
     [[ -n $cut_re && $line == *[![:space:]]* ]] && VM_KILL_LAST=$line
-    if [[ -z $VM_STALL && $line =~ watchdog:\ BUG:\ soft\ lockup ]]; then
+    # One RCU stall report can be a vCPU starved for a while by the host;
+    # a second one in the same power-on means the kernel does not recover.
+    [[ $line =~ rcu:\ INFO:\ rcu_[a-z]+\ (self-)?detected\ stall ]] && rcu_stalls=$((rcu_stalls + 1))
+    if [[ -z $VM_STALL ]] && { [[ $line =~ watchdog:\ BUG:\ soft\ lockup ]] || ((rcu_stalls >= 2)); }; then
       VM_STALL=$(sed 's/\x1b\[[0-9;]*[A-Za-z]//g' <<<"$line")
+      ((rcu_stalls >= 2)) && VM_STALL="$VM_STALL (RCU stall report $rcu_stalls)"
       if ((end_stall)); then why="the guest kernel stalled: $VM_STALL"; break; fi
     fi
     if [[ -n $watch && $line =~ $watch ]]; then
