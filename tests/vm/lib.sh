@@ -526,9 +526,9 @@ vm_put_provider_modules() {
 #                      virtual disk is lost). No cut when ERE never comes or
 #                      the guest powers off first.
 #   --end-on-stall     end the power-on (qemu killed) when the guest kernel
-#                      stalls (see VM_STALL), as an admin or a
-#                      hardware watchdog would power-cycle a hung server;
-#                      default: note it (VM_STALL) and go on
+#                      stalls (see VM_STALL), as an admin or a hardware
+#                      watchdog would power-cycle a hung server; default:
+#                      note it (VM_STALL) and go on
 # Returns 0 on success (a power cut that happened counts as one); on timeout,
 # early qemu exit or too few reports it prints the last 30 console lines and
 # returns 1. Sets
